@@ -1,0 +1,107 @@
+"""Turn an answers file (the public answers contract) into checked answers, reporting every problem."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from . import safeyaml
+from .errors import AnswersError
+from .questionnaire import Question, Questionnaire
+from .scoring import Answers, is_asked
+
+
+@dataclass(frozen=True)
+class CheckedAnswers:
+    values: dict[str, tuple[str, ...]]
+    warnings: tuple[str, ...] = ()
+
+
+def load(questionnaire: Questionnaire, path: str) -> CheckedAnswers:
+    document = safeyaml.load_document(path, AnswersError)
+    return check(questionnaire, document.data, document.name)
+
+
+def check(questionnaire: Questionnaire, data: Any, name: str = "answers") -> CheckedAnswers:
+    """Validate raw answers (as parsed from YAML or JSON) against the questionnaire."""
+    if not isinstance(data, dict):
+        raise AnswersError(
+            f"{name}: the answers must be a mapping of question id to answer, like 'frequency: daily'. "
+            f"This file holds {'a list' if isinstance(data, list) else 'a single value'} instead."
+        )
+    problems: list[str] = []
+    known = questionnaire.questions_by_id
+    for key in data:
+        if key not in known:
+            problems.append(f"'{key}' is not a question id (known: {', '.join(known)})")
+
+    values: dict[str, tuple[str, ...]] = {}
+    warnings: list[str] = []
+    for question in questionnaire.questions:
+        raw = data.get(question.id)
+        if not is_asked(question, values):
+            if raw is not None:
+                warnings.append(f"'{question.id}' does not apply to these answers, so its answer was ignored.")
+            continue
+        if raw is None:
+            if question.required:
+                problems.append(f"'{question.id}' needs an answer ({allowed(question)})")
+            continue
+        chosen, problem = parse_answer(question, raw)
+        if problem:
+            problems.append(f"'{question.id}': {problem} ({allowed(question)})")
+        else:
+            values[question.id] = chosen
+    if problems:
+        raise AnswersError(f"{name}: {problem}" for problem in problems)
+    return CheckedAnswers(values, tuple(warnings))
+
+
+def allowed(question: Question) -> str:
+    ids = ", ".join(question.choice_ids)
+    if question.kind == "multiple":
+        return f"one or more of: {ids}"
+    return f"one of: {ids}"
+
+
+def parse_answer(question: Question, raw: Any) -> tuple[tuple[str, ...], str | None]:
+    """One question's raw answer -> choice ids, or a reason it is not valid."""
+    items = raw if isinstance(raw, list) else [raw]
+    if question.kind != "multiple" and isinstance(raw, list):
+        return (), "give one answer, not a list"
+    if not items:
+        return (), "the list is empty"
+    chosen: list[str] = []
+    for item in items:
+        choice_id = _choice_id(question, item)
+        if choice_id is None:
+            shown = repr(item) if not isinstance(item, dict | list) else f"a {type(item).__name__}"
+            return (), f"{shown} is not a choice"
+        if choice_id not in chosen:
+            chosen.append(choice_id)
+    exclusive = [c.id for c in question.choices if c.exclusive and c.id in chosen]
+    if exclusive and len(chosen) > 1:
+        return (), f"'{exclusive[0]}' cannot be combined with other choices"
+    return tuple(chosen), None
+
+
+def _choice_id(question: Question, item: Any) -> str | None:
+    if isinstance(item, bool):
+        # YAML 1.1 reads unquoted yes/no as booleans; the person meant the choice id.
+        item = "yes" if item else "no"
+    if not isinstance(item, str):
+        return None
+    text = item.strip()
+    if text in question.choice_ids:
+        return text
+    return None
+
+
+def as_contract(answers: Answers, questionnaire: Questionnaire) -> dict[str, str | list[str]]:
+    """Answers in the file format: a string for single questions, a list for multiple ones."""
+    result: dict[str, str | list[str]] = {}
+    for question in questionnaire.questions:
+        if question.id in answers:
+            chosen = answers[question.id]
+            result[question.id] = list(chosen) if question.kind == "multiple" else chosen[0]
+    return result

@@ -1,0 +1,191 @@
+"""Command line: wires load -> ask -> score -> render, and turns errors into exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from . import __version__
+from .errors import KratomCheckError
+
+EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141
+EXIT_INTERNAL = 1
+
+app = typer.Typer(
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+def _say(message: str) -> None:
+    """Messages for the person go to standard error, so reports can be piped."""
+    sys.stderr.write(message.rstrip("\n") + "\n")
+    sys.stderr.flush()
+
+
+@contextmanager
+def user_errors(*, debug: bool) -> Iterator[None]:
+    """The one place where errors become messages and exit codes."""
+    try:
+        yield
+    except KratomCheckError as exc:
+        _say(f"Error: {exc.message}")
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        _say("\nStopped. Nothing was saved.")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except EOFError:
+        _say("\nThe input ended before the check was done. Nothing was saved.")
+        raise typer.Exit(2) from None
+    except BrokenPipeError:
+        # The reader went away (for example `| head -1`): stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise typer.Exit(EXIT_BROKEN_PIPE) from None
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception:
+        if debug:
+            raise
+        _say(
+            "Error: kratom-check hit an internal problem. This is a bug, not something you did. "
+            "Run again with --debug to see the details, and please report it."
+        )
+        raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kratom-check {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def check(
+    answers: Annotated[
+        str | None,
+        typer.Option(
+            "--answers",
+            "-a",
+            metavar="FILE",
+            help="Score this answers file (YAML or JSON; - for standard input) instead of asking.",
+        ),
+    ] = None,
+    output_format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.text,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Save the report to FILE (private, mode 0600) instead of printing it.",
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Let --output replace an existing file.")] = False,
+    questions: Annotated[
+        str | None, typer.Option("--questions", metavar="FILE", help="Use another questionnaire file.")
+    ] = None,
+    plain: Annotated[bool, typer.Option("--plain", help="No colour or styling.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show full details of internal errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """A private self-check for people who use kratom: answers in, plain-language cautions out.
+
+    With no --answers, it asks the questions in the terminal. If standard input is not a
+    terminal, it reads an answers file from there. Nothing is sent anywhere; nothing is saved
+    unless you use --output.
+    """
+    with user_errors(debug=debug):
+        _run(answers, output_format, output, force=force, questions=questions, plain=plain)
+
+
+def _run(
+    answers_path: str | None,
+    output_format: Format,
+    output: Path | None,
+    *,
+    force: bool,
+    questions: str | None,
+    plain: bool,
+) -> None:
+    from . import answers, questionnaire, scoring
+    from . import output as saving
+
+    if output is not None:
+        saving.check_destination(output, force=force)
+    model = questionnaire.load(questions)
+    if answers_path is None and sys.stdin.isatty():
+        raw = _ask(model, plain=plain)
+        checked = answers.check(model, raw, "your answers")
+    else:
+        checked = answers.load(model, answers_path or "-")
+    for warning in checked.warnings:
+        _say(f"Note: {warning}")
+    assessment = scoring.score(model, checked.values)
+    if output is not None:
+        saving.write_atomically(output, _render_string(output_format, assessment, model), force=force)
+        _say(f"Saved the report to {output}")
+        return
+    _print_report(output_format, assessment, model, plain=plain)
+
+
+def _ask(model: Any, *, plain: bool) -> dict[str, str | list[str]]:
+    from rich.console import Console
+
+    from .interview import interview
+
+    console = Console(stderr=True, no_color=plain or None, highlight=False, emoji=False)
+    return interview(model, console, input)
+
+
+def _render_string(output_format: Format, assessment: Any, model: Any) -> str:
+    from . import report
+
+    if output_format is Format.json:
+        return report.json_text(assessment, model)
+    if output_format is Format.markdown:
+        return report.markdown(assessment, model)
+    return report.plain_text(assessment, model)
+
+
+def _print_report(output_format: Format, assessment: Any, model: Any, *, plain: bool) -> None:
+    if output_format is not Format.text:
+        sys.stdout.write(_render_string(output_format, assessment, model))
+        sys.stdout.flush()
+        return
+    from rich.console import Console
+
+    from . import report
+
+    console = Console(no_color=plain or None, highlight=False, emoji=False, soft_wrap=False)
+    if plain:
+        console = Console(no_color=True, color_system=None, highlight=False, emoji=False)
+    console.print(report.text(assessment, model))
+    sys.stdout.flush()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="replace")
+    if hasattr(sys.stderr, "reconfigure"):
+        sys.stderr.reconfigure(errors="replace")
+    app(prog_name="kratom-check")

@@ -1,0 +1,41 @@
+"""The only exceptions a user ever sees; the CLI turns each into a message and an exit code."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+class KratomCheckError(Exception):
+    """A problem the user can fix. Carries every problem found, so one run reports them all."""
+
+    exit_code = 2
+    heading = "There is a problem."
+
+    def __init__(self, problems: str | Iterable[str]) -> None:
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        if len(self.problems) == 1:
+            return self.problems[0]
+        listed = "\n".join(f"  - {problem}" for problem in self.problems)
+        return f"{self.heading} ({len(self.problems)} problems)\n{listed}"
+
+
+class QuestionnaireError(KratomCheckError):
+    """The questionnaire file cannot be used as it is."""
+
+    heading = "The questionnaire file has problems."
+
+
+class AnswersError(KratomCheckError):
+    """The answers given cannot be scored as they are."""
+
+    heading = "The answers have problems. No report was made."
+
+
+class OutputError(KratomCheckError):
+    """The report could not be written where the user asked."""
+
+    heading = "The report was not saved."

@@ -1,0 +1,62 @@
+"""Save a report without ever leaving a half-written file or clobbering one by accident."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import OutputError
+
+
+def check_destination(path: Path, *, force: bool) -> None:
+    """Fail before any questions are asked if the report could not be saved there."""
+    if path.is_dir():
+        raise OutputError(f"{path}: this is a folder. Give a file name for the report, like report.txt.")
+    if path.exists() and not force:
+        raise OutputError(f"{path}: this file already exists. Use --force to replace it, or pick another name.")
+    parent = path.parent
+    if not parent.is_dir():
+        raise OutputError(f"{parent}: this folder does not exist. Create it first, or pick another place.")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputError(f"{parent}: you cannot write in this folder. Pick another place.")
+
+
+def write_atomically(path: Path, content: str, *, force: bool) -> None:
+    """Write to a private temporary file beside the target, then move it into place (mode 0600)."""
+    check_destination(path, force=force)
+    try:
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write here ({exc.strerror}).") from None
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o600)
+        if force:
+            os.replace(temporary, path)
+        else:
+            _place_without_overwriting(temporary, path)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write the report ({exc.strerror or exc}).") from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+
+
+def _place_without_overwriting(temporary: str, path: Path) -> None:
+    """A hard link fails if the target appeared meanwhile, so no race can overwrite it."""
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        raise OutputError(
+            f"{path}: this file already exists. Use --force to replace it, or pick another name."
+        ) from None
+    except OSError:
+        # Some file systems have no hard links; fall back to a checked rename.
+        if path.exists():
+            raise OutputError(f"{path}: this file already exists. Use --force to replace it.") from None
+        os.replace(temporary, path)

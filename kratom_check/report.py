@@ -1,0 +1,220 @@
+"""Renderers: an assessment in, text out. Only the CLI prints or writes files."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .answers import as_contract
+from .questionnaire import Questionnaire
+from .scoring import Assessment, CautionResult, Cited, ResourceLine
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+REPORT_FORMAT_VERSION = 1
+
+# Style by level rank (lowest level first), so the palette needs no level ids.
+_LEVEL_STYLES = ("bold green", "bold yellow", "bold red", "bold white on red")
+
+HEADINGS = {
+    "lead": "Get help now",
+    "result": "Your result",
+    "red_flags": "Warning signs you told us about",
+    "cautions": "What we noticed",
+    "next_steps": "What to do next",
+    "ask_clinician": "Questions to ask a clinician",
+    "resources": "Where to get help",
+    "notice": "Please know",
+    "sources": "Sources",
+    "answers": "Your answers",
+    "next_step": "Next step",
+}
+
+
+def _refs(assessment: Assessment, line: Cited) -> str:
+    return "[" + ", ".join(str(assessment.source_number(key)) for key in line.sources) + "]"
+
+
+def _resource_text(item: ResourceLine) -> str:
+    return f"{item.name}: {item.contact}. {item.text}"
+
+
+def _caution_lines(assessment: Assessment, caution: CautionResult) -> tuple[str, str]:
+    return (
+        f"{caution.text} {_refs(assessment, caution)}",
+        f"{HEADINGS['next_step']}: {caution.next_step}",
+    )
+
+
+def _source_line(assessment: Assessment, number: int) -> str:
+    _key, source = assessment.sources[number - 1]
+    url = f" {source.url}" if source.url else ""
+    return f"{number}. {source.title}. {source.publisher}, {source.year}.{url}"
+
+
+def _answer_lines(assessment: Assessment, questionnaire: Questionnaire) -> Iterator[str]:
+    for question_id, chosen in assessment.answers:
+        question = questionnaire.questions_by_id[question_id]
+        labels = [choice.label for choice_id in chosen if (choice := question.choice(choice_id))]
+        yield f"{question.text} {'; '.join(labels)}"
+
+
+def text(assessment: Assessment, questionnaire: Questionnaire) -> RenderableType:
+    """The report a person reads in a terminal; colour is decided by the console that prints it."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    rank = questionnaire.level_rank
+    style = _LEVEL_STYLES[min(rank[assessment.level], len(_LEVEL_STYLES) - 1)]
+    parts: list[RenderableType] = []
+
+    def heading(key: str, heading_style: str = "bold underline") -> None:
+        if parts:
+            parts.append(Text(""))
+        parts.append(Text(HEADINGS[key], style=heading_style))
+
+    def items(rows: Sequence[tuple[str, Text]]) -> None:
+        """A list with a hanging indent, so wrapped lines stay under their text."""
+        grid = Table.grid(padding=(0, 1, 0, 0))
+        grid.add_column(no_wrap=True, justify="right", style="bold")
+        grid.add_column(overflow="fold")
+        for marker, body in rows:
+            grid.add_row(marker, body)
+        parts.append(grid)
+
+    def cited(line: Cited, body_style: str = "") -> Text:
+        return Text.assemble((line.text, body_style), " ", (_refs(assessment, line), "dim"))
+
+    def resource(line: ResourceLine, body_style: str = "") -> Text:
+        return Text.assemble((_resource_text(line), body_style), " ", (_refs(assessment, line), "dim"))
+
+    if assessment.lead_resources:
+        heading("lead", style)
+        items([("-", resource(line, "bold")) for line in assessment.lead_resources])
+        parts.append(Text(""))
+    parts.append(Text.assemble((f"{HEADINGS['result']}: ", "bold"), (assessment.level_title, style)))
+    parts.append(Text(assessment.level_meaning))
+    if assessment.red_flags:
+        heading("red_flags")
+        items([("!", cited(flag, "bold")) for flag in assessment.red_flags])
+    if assessment.cautions:
+        heading("cautions")
+        rows = []
+        for number, caution in enumerate(assessment.cautions, 1):
+            body = cited(caution)
+            body.append(f"\n{HEADINGS['next_step']}: {caution.next_step}", style="italic")
+            rows.append((f"{number}.", body))
+        items(rows)
+    for key in ("next_steps", "ask_clinician"):
+        lines: Sequence[Cited] = getattr(assessment, key)
+        if lines:
+            heading(key)
+            items([("-", cited(line)) for line in lines])
+    if assessment.resources:
+        heading("resources")
+        items([("-", resource(line)) for line in assessment.resources])
+    heading("notice")
+    items([("-", Text(notice)) for notice in assessment.notice])
+    heading("sources")
+    items(
+        [
+            (f"{number}.", Text(_source_line(assessment, number).split(". ", 1)[1], style="dim"))
+            for number in range(1, len(assessment.sources) + 1)
+        ]
+    )
+    return Group(*parts)
+
+
+def plain_text(assessment: Assessment, questionnaire: Questionnaire, *, width: int = 80) -> str:
+    """The text report without colour, for files and pipes."""
+    from io import StringIO
+
+    from rich.console import Console
+
+    buffer = StringIO()
+    console = Console(file=buffer, width=width, no_color=True, color_system=None, highlight=False, emoji=False)
+    console.print(text(assessment, questionnaire))
+    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
+
+
+def markdown(assessment: Assessment, questionnaire: Questionnaire) -> str:
+    """For pasting into a patient portal or a note: plain Markdown, no HTML."""
+    lines: list[str] = [f"# {questionnaire.title}", ""]
+
+    def section(key: str, items: Sequence[str], *, numbered: bool = False) -> None:
+        if not items:
+            return
+        lines.extend([f"## {HEADINGS[key]}", ""])
+        for number, entry in enumerate(items, 1):
+            lines.append(f"{number}. {entry}" if numbered else f"- {entry}")
+        lines.append("")
+
+    section("lead", [f"**{_resource_text(r)}** {_refs(assessment, r)}" for r in assessment.lead_resources])
+    lines.extend([f"## {HEADINGS['result']}: {assessment.level_title}", "", assessment.level_meaning, ""])
+    section("red_flags", [f"**{flag.text}** {_refs(assessment, flag)}" for flag in assessment.red_flags])
+    section(
+        "cautions",
+        ["{} *{}*".format(*_caution_lines(assessment, caution)) for caution in assessment.cautions],
+        numbered=True,
+    )
+    section("next_steps", [f"{line.text} {_refs(assessment, line)}" for line in assessment.next_steps])
+    section("ask_clinician", [f"{line.text} {_refs(assessment, line)}" for line in assessment.ask_clinician])
+    section("resources", [f"{_resource_text(r)} {_refs(assessment, r)}" for r in assessment.resources])
+    section("answers", list(_answer_lines(assessment, questionnaire)))
+    section("notice", list(assessment.notice))
+    section(
+        "sources",
+        [_source_line(assessment, number).split(". ", 1)[1] for number in range(1, len(assessment.sources) + 1)],
+        numbered=True,
+    )
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def as_dict(assessment: Assessment, questionnaire: Questionnaire) -> dict[str, Any]:
+    """The versioned JSON report (documented in docs/report-format.md)."""
+
+    def cited(line: Cited) -> dict[str, Any]:
+        return {"id": line.id, "text": line.text, "sources": list(line.sources)}
+
+    def resource(line: ResourceLine) -> dict[str, Any]:
+        return {
+            "id": line.id,
+            "name": line.name,
+            "contact": line.contact,
+            "text": line.text,
+            "sources": list(line.sources),
+        }
+
+    return {
+        "format": "kratom-check-report",
+        "format_version": REPORT_FORMAT_VERSION,
+        "questionnaire": {"id": assessment.questionnaire_id, "version": assessment.questionnaire_version},
+        "level": assessment.level,
+        "level_title": assessment.level_title,
+        "level_meaning": assessment.level_meaning,
+        "factors": [{"id": f.id, "title": f.title, "score": f.score, "level": f.level} for f in assessment.factors],
+        "red_flags": [{**cited(flag), "level": flag.level} for flag in assessment.red_flags],
+        "cautions": [
+            {**cited(caution), "severity": caution.severity, "next_step": caution.next_step}
+            for caution in assessment.cautions
+        ],
+        "advice": {
+            "urgent_contacts": [resource(line) for line in assessment.lead_resources],
+            "next_steps": [cited(line) for line in assessment.next_steps],
+            "ask_clinician": [cited(line) for line in assessment.ask_clinician],
+            "resources": [resource(line) for line in assessment.resources],
+        },
+        "notice": list(assessment.notice),
+        "sources": [
+            {"key": key, "title": source.title, "publisher": source.publisher, "year": source.year, "url": source.url}
+            for key, source in assessment.sources
+        ],
+        "answers": as_contract(dict(assessment.answers), questionnaire),
+    }
+
+
+def json_text(assessment: Assessment, questionnaire: Questionnaire) -> str:
+    return json.dumps(as_dict(assessment, questionnaire), indent=2, ensure_ascii=False) + "\n"
