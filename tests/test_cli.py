@@ -1,0 +1,238 @@
+"""The command line: each flag, each exit code, and where output goes."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kratom_check import __version__, scoring
+
+from .conftest import EXAMPLE_ANSWERS, REPO
+
+Run = Callable[..., Any]
+WriteAnswers = Callable[..., Path]
+
+
+def test_version_prints_the_version(run_cli: Run) -> None:
+    result = run_cli("--version")
+    assert result.exit_code == 0
+    assert result.stdout == f"kratom-check {__version__}\n"
+
+
+def test_help_describes_every_option(run_cli: Run) -> None:
+    result = run_cli("--help")
+    assert result.exit_code == 0
+    for option in ("--answers", "--format", "--output", "--force", "--questions", "--plain", "--debug", "--version"):
+        assert option in result.stdout
+
+
+def test_answers_file_gives_a_text_report_on_stdout(run_cli: Run, answers_file: WriteAnswers) -> None:
+    result = run_cli("--answers", str(answers_file(EXAMPLE_ANSWERS)))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("Your result: High:")
+    assert "What we noticed" in result.stdout
+    assert result.stderr == ""
+
+
+def test_answers_dash_reads_standard_input(run_cli: Run) -> None:
+    result = run_cli("--answers", "-", input=EXAMPLE_ANSWERS)
+    assert result.exit_code == 0, result.stderr
+    assert "Your result: High" in result.stdout
+
+
+def test_piped_standard_input_is_read_without_the_answers_flag(run_cli: Run) -> None:
+    result = run_cli("--format", "json", input=EXAMPLE_ANSWERS)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["level"] == "high"
+
+
+def test_json_report_is_versioned_and_complete(run_cli: Run) -> None:
+    report = json.loads(run_cli("--format", "json", input=EXAMPLE_ANSWERS).stdout)
+    assert report["format"] == "kratom-check-report"
+    assert report["format_version"] == 1
+    assert {"level", "factors", "red_flags", "cautions", "advice", "sources", "answers", "notice"} <= set(report)
+    assert report["answers"]["product_forms"] == ["leaf", "extract"]
+    assert report["answers"]["frequency"] == "several_daily"
+    caution = report["cautions"][0]
+    assert set(caution) == {"id", "text", "severity", "next_step", "sources"}
+    used = {key for item in report["cautions"] for key in item["sources"]}
+    assert used <= {source["key"] for source in report["sources"]}
+
+
+def test_markdown_report_has_headings_and_answers(run_cli: Run) -> None:
+    result = run_cli("--format", "markdown", input=EXAMPLE_ANSWERS)
+    assert result.exit_code == 0
+    assert result.stdout.startswith("# Kratom self-check\n")
+    assert "## Your answers" in result.stdout
+    assert "## Sources" in result.stdout
+
+
+def test_text_report_has_no_colour_codes_when_piped(run_cli: Run) -> None:
+    assert "\x1b[" not in run_cli(input=EXAMPLE_ANSWERS).stdout
+
+
+def test_bad_answers_exit_2_with_every_problem_and_no_report(run_cli: Run) -> None:
+    result = run_cli(input="frequency: hourly\ncolour: blue\n")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("Error: The answers have problems. No report was made.")
+    assert "'frequency': 'hourly' is not a choice (one of: rarely, weekly" in result.stderr
+    assert "'colour' is not a question id" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_answers_file_exits_2(run_cli: Run) -> None:
+    result = run_cli("--answers", "/no/such/answers.yaml")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: /no/such/answers.yaml: no such file. Check the path and try again.\n"
+
+
+def test_empty_standard_input_exits_2(run_cli: Run) -> None:
+    result = run_cli(input="")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: standard input: the file is empty.\n"
+
+
+def test_bad_questionnaire_exits_2_naming_the_line(run_cli: Run, tmp_path: Path) -> None:
+    broken = tmp_path / "questions.yaml"
+    broken.write_text((REPO / "questions.yaml").read_text(encoding="utf-8").replace("kind: single", "kind: one", 1))
+    result = run_cli("--questions", str(broken), input=EXAMPLE_ANSWERS)
+    assert result.exit_code == 2
+    assert f"{broken}:" in result.stderr
+    assert "questions[0].kind: Input should be 'single', 'multiple' or 'yes_no'" in result.stderr
+
+
+def test_questions_option_runs_another_questionnaire(run_cli: Run, tmp_path: Path) -> None:
+    other = tmp_path / "other.yaml"
+    other.write_text(
+        (REPO / "questions.yaml")
+        .read_text(encoding="utf-8")
+        .replace("title: Kratom self-check", "title: Clinic intake")
+    )
+    result = run_cli("--questions", str(other), "--format", "markdown", input=EXAMPLE_ANSWERS)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("# Clinic intake\n")
+
+
+def test_unknown_format_is_a_usage_error(run_cli: Run) -> None:
+    result = run_cli("--format", "pdf", input=EXAMPLE_ANSWERS)
+    assert result.exit_code == 2
+
+
+def test_output_writes_a_private_file_and_prints_nothing(run_cli: Run, tmp_path: Path) -> None:
+    target = tmp_path / "report.txt"
+    result = run_cli("--output", str(target), input=EXAMPLE_ANSWERS)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert result.stderr == f"Saved the report to {target}\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert target.read_text(encoding="utf-8").startswith("Your result: High:")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["report.txt"]
+
+
+def test_output_is_private_whatever_the_umask(run_cli: Run, tmp_path: Path) -> None:
+    old = os.umask(0)
+    try:
+        run_cli("--output", str(tmp_path / "r.json"), "--format", "json", input=EXAMPLE_ANSWERS)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "r.json").stat().st_mode) == 0o600
+
+
+def test_output_refuses_to_overwrite_without_force(run_cli: Run, tmp_path: Path) -> None:
+    target = tmp_path / "report.txt"
+    target.write_text("keep me", encoding="utf-8")
+    result = run_cli("--output", str(target), input=EXAMPLE_ANSWERS)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {target}: this file already exists. Use --force to replace it, or pick another name.\n"
+    )
+    assert target.read_text(encoding="utf-8") == "keep me"
+
+
+def test_output_with_force_replaces_the_file(run_cli: Run, tmp_path: Path) -> None:
+    target = tmp_path / "report.json"
+    target.write_text("old", encoding="utf-8")
+    result = run_cli("--output", str(target), "--force", "--format", "json", input=EXAMPLE_ANSWERS)
+    assert result.exit_code == 0
+    assert json.loads(target.read_text(encoding="utf-8"))["level"] == "high"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        ("missing/report.txt", "this folder does not exist"),
+        (".", "this is a folder"),
+    ],
+)
+def test_output_to_an_impossible_place_is_a_clear_error(run_cli: Run, tmp_path: Path, where: str, message: str) -> None:
+    result = run_cli("--output", str(tmp_path / where), input=EXAMPLE_ANSWERS)
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_internal_bug_exits_1_without_a_traceback(run_cli: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: Any) -> None:
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(scoring, "score", broken)
+    result = run_cli(input=EXAMPLE_ANSWERS)
+    assert result.exit_code == 1
+    assert "internal problem" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_debug_lets_an_internal_bug_show_its_details(run_cli: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: Any) -> None:
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(scoring, "score", broken)
+    result = run_cli("--debug", input=EXAMPLE_ANSWERS)
+    assert isinstance(result.exception, ZeroDivisionError)
+
+
+def test_interrupt_exits_130_and_says_nothing_was_saved(run_cli: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(*_: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(scoring, "score", interrupted)
+    result = run_cli(input=EXAMPLE_ANSWERS)
+    assert result.exit_code == 130
+    assert result.stderr == "\nStopped. Nothing was saved.\n"
+
+
+def test_answer_to_a_question_that_does_not_apply_gives_a_note(run_cli: Run) -> None:
+    text = EXAMPLE_ANSWERS.replace("co_use: [alcohol]", "co_use: [none]")
+    result = run_cli(input=text)
+    assert result.exit_code == 0
+    assert result.stderr == "Note: 'alcohol_frequency' does not apply to these answers, so its answer was ignored.\n"
+
+
+def test_python_dash_m_runs_the_tool(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "kratom_check", "--format", "json"],
+        input=EXAMPLE_ANSWERS,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["level"] == "high"
+
+
+def test_plain_text_report_for_an_urgent_level_starts_with_contacts(run_cli: Run) -> None:
+    text = EXAMPLE_ANSWERS.replace("symptoms: [none]", "symptoms: [yellow_skin_eyes]")
+    lines = run_cli("--plain", input=text).stdout.splitlines()
+    assert lines[0] == "Get help now"
+    assert lines[1].startswith("- Emergency: Call 911.")
+    assert lines[2].startswith("- Poison Help: Call 1-800-222-1222.")

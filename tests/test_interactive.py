@@ -1,0 +1,122 @@
+"""The interactive flow as a person sees it, in a real pseudo-terminal."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+
+import pexpect
+import pytest
+
+PROMPT = "> "
+# One answer per question, in order, for a person who uses leaf daily and drinks sometimes.
+WALK = ["3", "4", "2", "1", "", "1", "1", "2", "2", "8", "1", "10", "1", "1", "2"]
+
+
+@pytest.fixture
+def session(tmp_path: object) -> Iterator[pexpect.spawn]:
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "80", "TERM": "xterm"}
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "kratom_check"],
+        env=env,
+        encoding="utf-8",
+        timeout=15,
+        dimensions=(40, 80),
+        cwd=str(tmp_path),
+    )
+    yield child
+    child.close(force=True)
+
+
+def answer(child: pexpect.spawn, typed: str) -> None:
+    child.expect_exact(PROMPT)
+    child.sendline(typed)
+
+
+def finish(child: pexpect.spawn) -> int:
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus is not None
+    return child.exitstatus
+
+
+def test_walking_every_question_prints_the_report(session: pexpect.spawn) -> None:
+    for typed in WALK:
+        answer(session, typed)
+    session.expect_exact("Your result:")
+    session.expect_exact("Sources")
+    assert finish(session) == 0
+
+
+def test_questions_are_numbered_and_the_total_grows_with_a_follow_up(session: pexpect.spawn) -> None:
+    session.expect_exact("Question 1 of 14")
+    for typed in WALK[:7]:
+        answer(session, typed)
+    session.expect_exact("Question 8 of 15")
+    session.expect_exact("How often do you have 4 or more drinks in one day?")
+
+
+def test_question_mark_shows_why_we_ask(session: pexpect.spawn) -> None:
+    answer(session, "?")
+    session.expect_exact("Why we ask: Using kratom more often can raise the risk")
+    answer(session, "1")
+    session.expect_exact("Question 2 of 14")
+
+
+def test_invalid_input_is_asked_again_with_a_reason(session: pexpect.spawn) -> None:
+    answer(session, "9")
+    session.expect_exact("'9' is not one of the choices. Type a number from 1 to 5.")
+    answer(session, "1,2")
+    session.expect_exact("Please pick just one number for this question.")
+    answer(session, "2")
+    session.expect_exact("Question 2 of 14")
+
+
+def test_b_goes_back_one_question(session: pexpect.spawn) -> None:
+    answer(session, "b")
+    session.expect_exact("This is the first question.")
+    answer(session, "1")
+    session.expect_exact("Question 2 of 14")
+    answer(session, "b")
+    session.expect_exact("Question 1 of 14")
+    session.expect_exact("How often do you use kratom now?")
+
+
+def test_several_choices_are_picked_with_commas(session: pexpect.spawn) -> None:
+    for typed in WALK[:3]:
+        answer(session, typed)
+    answer(session, "1,5")
+    session.expect_exact('"I am not sure" cannot be picked with other choices.')
+    answer(session, "1,2")
+    session.expect_exact("Question 5 of 14")
+
+
+def test_enter_skips_an_optional_question(session: pexpect.spawn) -> None:
+    for typed in WALK[:4]:
+        answer(session, typed)
+    session.expect_exact("Enter = skip")
+    answer(session, "")
+    session.expect_exact("Question 6 of 14")
+
+
+def test_enter_does_not_skip_a_required_question(session: pexpect.spawn) -> None:
+    answer(session, "")
+    session.expect_exact("Please type a number from 1 to 5.")
+
+
+def test_ctrl_c_stops_calmly_with_exit_130(session: pexpect.spawn) -> None:
+    answer(session, "2")
+    session.expect_exact(PROMPT)
+    session.sendcontrol("c")
+    session.expect_exact("Stopped. Nothing was saved.")
+    assert finish(session) == 130
+    assert "Traceback" not in (session.before or "")
+
+
+def test_end_of_input_stops_calmly_with_exit_2(session: pexpect.spawn) -> None:
+    session.expect_exact(PROMPT)
+    session.sendeof()
+    session.expect_exact("The input ended before the check was done. Nothing was saved.")
+    assert finish(session) == 2

@@ -1,0 +1,163 @@
+"""Loading questions.yaml: a valid file loads; every kind of mistake names file, line and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kratom_check import questionnaire
+from kratom_check.errors import QuestionnaireError
+
+from .conftest import REPO
+
+SOURCE = (REPO / "questions.yaml").read_text(encoding="utf-8")
+
+
+def load_changed(tmp_path: Path, old: str, new: str, *, count: int = 1) -> QuestionnaireError:
+    """Load questions.yaml with one edit applied and return the error it raises."""
+    assert old in SOURCE, f"test edit does not apply: {old!r}"
+    path = tmp_path / "questions.yaml"
+    path.write_text(SOURCE.replace(old, new, count), encoding="utf-8")
+    with pytest.raises(QuestionnaireError) as caught:
+        questionnaire.load(str(path))
+    return caught.value
+
+
+def line_of(text: str, fragment: str, occurrence: int = 1) -> int:
+    """1-based line of the n-th line containing fragment in the edited file."""
+    hits = [number for number, line in enumerate(text.splitlines(), 1) if fragment in line]
+    return hits[occurrence - 1]
+
+
+def edited(old: str, new: str) -> str:
+    return SOURCE.replace(old, new, 1)
+
+
+def test_packaged_questionnaire_loads() -> None:
+    model = questionnaire.load()
+    assert model.schema_version == 1
+    assert len(model.questions) >= 15
+
+
+def test_packaged_path_points_at_a_file() -> None:
+    assert questionnaire.packaged_path().is_file()
+
+
+def test_unknown_factor_in_points_names_line_field_and_known_factors(tmp_path: Path) -> None:
+    error = load_changed(tmp_path, "points: {use_pattern: 1}\n", "points: {livr: 1}\n")
+    line = line_of(edited("points: {use_pattern: 1}\n", "points: {livr: 1}\n"), "livr")
+    assert error.problems == [
+        f"{tmp_path / 'questions.yaml'}:{line}: questions[0].choices[1].points.livr: unknown factor 'livr' "
+        "(known: use_pattern, products, other_substances, liver, symptoms, dependence, pregnancy)"
+    ]
+
+
+def test_duplicate_question_id_is_reported(tmp_path: Path) -> None:
+    error = load_changed(tmp_path, "  - id: duration\n", "  - id: frequency\n")
+    assert any("questions[1].id: the id 'frequency' is used twice" in problem for problem in error.problems)
+
+
+def test_duplicate_yaml_key_is_rejected_not_merged(tmp_path: Path) -> None:
+    old = "    text: How often do you use kratom now?\n"
+    error = load_changed(tmp_path, old, old + "    text: Again?\n")
+    line = line_of(edited(old, old + "    text: Again?\n"), "Again?")
+    assert error.problems == [
+        f"{tmp_path / 'questions.yaml'}:{line}: the key 'text' appears twice in the same mapping. Keep only one."
+    ]
+
+
+def test_ask_if_may_not_point_at_a_later_question(tmp_path: Path) -> None:
+    error = load_changed(
+        tmp_path, "ask_if: {answer: co_use, includes: alcohol}", "ask_if: {answer: symptoms, includes: none}"
+    )
+    assert any(
+        "questions[7].ask_if.answer: 'symptoms' is not an earlier question id" in problem for problem in error.problems
+    )
+
+
+def test_unknown_source_key_is_reported_with_known_keys(tmp_path: Path) -> None:
+    error = load_changed(tmp_path, "sources: [singh2014]\n", "sources: [singh2041]\n")
+    (problem,) = error.problems
+    assert "cautions[" in problem
+    assert ".sources[0]: unknown source 'singh2041' (known: livertox, dilin2021," in problem
+
+
+def test_misspelt_field_lists_the_allowed_fields(tmp_path: Path) -> None:
+    error = load_changed(tmp_path, "    help: Using kratom more often", "    halp: Using kratom more often")
+    assert any(
+        "questions[0].halp: unknown field 'halp' (allowed: id, kind, text, help, required, ask_if, choices)" in p
+        for p in error.problems
+    )
+
+
+def test_missing_required_field_is_named(tmp_path: Path) -> None:
+    error = load_changed(tmp_path, "    text: How often do you use kratom now?\n", "")
+    assert any(problem.endswith("questions[0].text: this field is required") for problem in error.problems)
+
+
+def test_wrong_question_kind_lists_the_kinds(tmp_path: Path) -> None:
+    error = load_changed(tmp_path, "    kind: single\n", "    kind: pick_one\n")
+    line = line_of(edited("    kind: single\n", "    kind: pick_one\n"), "pick_one")
+    assert error.problems == [
+        f"{tmp_path / 'questions.yaml'}:{line}: questions[0].kind: Input should be 'single', 'multiple' or 'yes_no'"
+    ]
+
+
+def test_condition_with_two_forms_is_rejected(tmp_path: Path) -> None:
+    error = load_changed(
+        tmp_path,
+        "ask_if: {answer: co_use, includes: alcohol}",
+        "ask_if: {answer: co_use, includes: alcohol, any: [{answer: co_use, includes: none}]}",
+    )
+    assert any("needs exactly one of: any, all, not, answer" in problem for problem in error.problems)
+
+
+def test_thresholds_must_rise_with_the_level(tmp_path: Path) -> None:
+    error = load_changed(tmp_path, "thresholds: {moderate: 2, high: 5}", "thresholds: {moderate: 5, high: 2}")
+    assert any("factors[1].thresholds: thresholds must rise with the level" in problem for problem in error.problems)
+
+
+def test_rules_may_not_use_not(tmp_path: Path) -> None:
+    error = load_changed(
+        tmp_path,
+        "    when: {answer: symptoms, includes: dark_urine}\n",
+        "    when: {not: {answer: symptoms, includes: none}}\n",
+    )
+    assert any("rules only raise the level" in problem for problem in error.problems)
+
+
+def test_condition_naming_an_unknown_choice_lists_the_choices(tmp_path: Path) -> None:
+    error = load_changed(
+        tmp_path, "when: {answer: symptoms, includes: dark_urine}", "when: {answer: symptoms, includes: dark_pee}"
+    )
+    assert any(
+        "rules[1].when.includes[0]: unknown choice 'dark_pee' for 'symptoms' (known: yellow_skin_eyes," in problem
+        for problem in error.problems
+    )
+
+
+def test_a_list_instead_of_a_mapping_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "list.yaml"
+    path.write_text("- one\n- two\n", encoding="utf-8")
+    with pytest.raises(QuestionnaireError) as caught:
+        questionnaire.load(str(path))
+    assert "must be a YAML mapping" in caught.value.message
+    assert "not a list" in caught.value.message
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "questions.yaml"
+    text = SOURCE.replace("points: {use_pattern: 1}\n", "points: {livr: 1}\n", 1).replace(
+        "sources: [singh2014]\n", "sources: [nobody]\n", 1
+    )
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(QuestionnaireError) as caught:
+        questionnaire.load(str(path))
+    assert len(caught.value.problems) == 2
+    assert caught.value.message.startswith("The questionnaire file has problems. (2 problems)")
+
+
+def test_missing_file_is_a_clear_error() -> None:
+    with pytest.raises(QuestionnaireError, match="no such file"):
+        questionnaire.load("/nonexistent/questions.yaml")

@@ -1,0 +1,111 @@
+"""Scoring: the level each persona should get, and properties that hold for every valid answer set."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kratom_check import answers
+from kratom_check.questionnaire import Questionnaire
+from kratom_check.scoring import score
+
+from .conftest import PERSONAS, load_persona
+from .strategies import answer_sets, risk_additions
+
+
+@pytest.mark.parametrize("persona", PERSONAS, ids=lambda path: path.stem)
+def test_persona_gets_the_expected_level(questionnaire: Questionnaire, persona: Path) -> None:
+    data = load_persona(persona)
+    checked = answers.check(questionnaire, data["answers"], persona.name)
+    assert score(questionnaire, checked.values).level == data["expected_level"], data["why"]
+
+
+def test_there_are_at_least_a_dozen_personas_covering_every_level(questionnaire: Questionnaire) -> None:
+    levels = {load_persona(path)["expected_level"] for path in PERSONAS}
+    assert len(PERSONAS) >= 12
+    assert levels == {level.id for level in questionnaire.levels}
+
+
+def test_every_persona_explains_its_level() -> None:
+    for path in PERSONAS:
+        assert len(load_persona(path).get("why", "")) > 20, path.name
+
+
+@given(data=st.data())
+def test_adding_a_risk_factor_never_lowers_the_level(questionnaire: Questionnaire, data: st.DataObject) -> None:
+    rank = questionnaire.level_rank
+    base = data.draw(answer_sets(questionnaire), label="answers")
+    before = score(questionnaire, base).level
+    for more in risk_additions(questionnaire, base):
+        after = score(questionnaire, more).level
+        assert rank[after] >= rank[before], (base, more)
+
+
+@given(data=st.data())
+def test_no_caution_is_more_severe_than_the_report_level(questionnaire: Questionnaire, data: st.DataObject) -> None:
+    rank = questionnaire.level_rank
+    assessment = score(questionnaire, data.draw(answer_sets(questionnaire)))
+    for caution in assessment.cautions:
+        assert rank[caution.severity] <= rank[assessment.level], caution.id
+
+
+@given(data=st.data())
+def test_scoring_is_deterministic(questionnaire: Questionnaire, data: st.DataObject) -> None:
+    chosen = data.draw(answer_sets(questionnaire))
+    assert score(questionnaire, chosen) == score(questionnaire, dict(chosen))
+
+
+@given(data=st.data())
+def test_every_generated_answer_set_passes_the_answers_check(questionnaire: Questionnaire, data: st.DataObject) -> None:
+    chosen = data.draw(answer_sets(questionnaire))
+    contract = answers.as_contract(chosen, questionnaire)
+    assert answers.check(questionnaire, contract).values == chosen
+
+
+def test_a_warning_sign_makes_the_level_urgent(questionnaire: Questionnaire) -> None:
+    base = {
+        "frequency": ("rarely",),
+        "duration": ("under_1_month",),
+        "amount": ("small",),
+        "product_forms": ("leaf",),
+        "co_use": ("none",),
+        "liver_conditions": ("none",),
+        "symptoms": ("dark_urine",),
+    }
+    assessment = score(questionnaire, base)
+    assert assessment.level == "urgent"
+    assert [flag.id for flag in assessment.red_flags] == ["dark_urine"]
+    assert [resource.id for resource in assessment.lead_resources] == ["emergency", "poison_help"]
+
+
+def test_answers_to_questions_not_asked_do_not_count(questionnaire: Questionnaire) -> None:
+    base = {
+        "frequency": ("rarely",),
+        "duration": ("under_1_month",),
+        "amount": ("small",),
+        "product_forms": ("leaf",),
+        "co_use": ("none",),
+        "liver_conditions": ("none",),
+        "symptoms": ("none",),
+    }
+    with_stray = {**base, "alcohol_frequency": ("daily",)}
+    assert score(questionnaire, with_stray) == score(questionnaire, base)
+
+
+def test_sources_list_exactly_what_the_report_cites(questionnaire: Questionnaire) -> None:
+    data = load_persona(PERSONAS[0])
+    assessment = score(questionnaire, answers.check(questionnaire, data["answers"]).values)
+    cited = set()
+    for line in (
+        *assessment.lead_resources,
+        *assessment.red_flags,
+        *assessment.cautions,
+        *assessment.next_steps,
+        *assessment.ask_clinician,
+        *assessment.resources,
+    ):
+        cited.update(line.sources)
+    assert {key for key, _ in assessment.sources} == cited
