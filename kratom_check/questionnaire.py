@@ -156,6 +156,9 @@ class Questionnaire(Model):
     resources: tuple[Resource, ...] = ()
     sources: dict[Id, Source] = Field(min_length=1)
 
+    def __repr__(self) -> str:
+        return f"Questionnaire(id={self.id!r}, version={self.version!r})"
+
     @cached_property
     def level_rank(self) -> dict[str, int]:
         return {level.id: rank for rank, level in enumerate(self.levels)}
@@ -367,7 +370,7 @@ def _check_condition(
         question = model.questions_by_id.get(node.answer)
         if question is None or node.answer not in allowed_questions:
             what = "an earlier question" if question is not None else "question"
-            known_ids = ", ".join(allowed_questions) or "none"
+            known_ids = ", ".join(allowed_questions) or "(no earlier questions)"
             problems.append(((*node_path, "answer"), f"'{node.answer}' is not {what} id (known: {known_ids})"))
             continue
         if node.includes is not None and question.kind != "multiple":

@@ -1,0 +1,264 @@
+"""What a person reads: evidence-traced, plain, person-first, and never dosing advice."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from pathlib import Path
+
+import pytest
+import textstat  # type: ignore[import-untyped]
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kratom_check import language, report
+from kratom_check.questionnaire import Questionnaire
+from kratom_check.scoring import score
+
+from .conftest import REPO
+from .strategies import answer_sets
+
+# The answers contract (shared/answers-contract.md): stable ids a public interface depends on.
+CONTRACT: dict[str, tuple[str, tuple[str, ...]]] = {
+    "frequency": ("single", ("rarely", "weekly", "daily", "several_daily", "many_daily")),
+    "duration": ("single", ("under_1_month", "months_1_to_6", "months_6_to_12", "over_1_year")),
+    "amount": ("single", ("small", "moderate", "large", "unsure")),
+    "product_forms": ("multiple", ("leaf", "extract", "seven_oh", "shots", "unsure")),
+    "reasons": ("multiple", ("opioid_withdrawal", "reduce_opioids", "pain", "energy", "mood", "other")),
+    "opioids": ("single", ("no", "prescribed", "not_prescribed", "stopped_recently")),
+    "co_use": ("multiple", ("alcohol", "acetaminophen", "sedatives", "stimulants", "supplements", "none")),
+    "alcohol_frequency": ("single", ("never", "monthly", "weekly", "daily")),
+    "daily_medicines": ("yes_no", ("yes", "no")),
+    "liver_conditions": (
+        "multiple",
+        (
+            "hepatitis_b", "hepatitis_c", "fatty_liver", "cirrhosis", "alcohol_liver",
+            "abnormal_liver_tests", "other_liver", "none", "unsure",
+        ),
+    ),
+    "liver_tests": ("single", ("recent_normal", "recent_abnormal", "over_a_year", "never_or_unsure")),
+    "symptoms": (
+        "multiple",
+        (
+            "yellow_skin_eyes", "dark_urine", "pale_stools", "itching", "belly_pain", "nausea_vomiting",
+            "unusual_tiredness", "confusion", "bleeding_bruising", "none",
+        ),
+    ),
+    "withdrawal_when_stopping": ("single", ("yes", "no", "not_tried")),
+    "clinician_support": ("yes_no", ("yes", "no")),
+    "pregnancy": ("single", ("yes", "no", "not_applicable")),
+}  # fmt: skip
+
+# Source keys of shared/evidence.md, plus sources found with the search tool (named in docs/content.md).
+EVIDENCE_KEYS = {
+    "livertox", "dilin2021", "schimmel2020", "cdc_mmwr2019", "fda_kratom", "fda_7oh2025", "cdc_salmonella2018",
+    "garciaromeu2020", "grundmann2017", "singh2014", "kamble2020", "niddk_alf", "fda_acetaminophen", "samhsa_moud",
+    "fda_lofexidine2018", "fda_naloxone2023", "samhsa_helpline", "poison_help", "lifeline988", "nas_pediatrics2018",
+    "nas_pch2019", "nida_words", "who_assist", "who_audit",
+}  # fmt: skip
+SEARCHED_KEYS = {"leong2021"}
+
+GENERIC_WORDS = {"yes", "no"}  # the yes/no question kind's own vocabulary
+
+
+def test_questionnaire_has_every_contract_question_and_choice(questionnaire: Questionnaire) -> None:
+    found = {q.id: (q.kind, tuple(sorted(q.choice_ids))) for q in questionnaire.questions}
+    assert found == {qid: (kind, tuple(sorted(ids))) for qid, (kind, ids) in CONTRACT.items()}
+
+
+def test_engine_code_names_no_question_or_choice_id() -> None:
+    ids = set(CONTRACT) | {choice for _, choices in CONTRACT.values() for choice in choices}
+    alternatives = "|".join(sorted(ids - GENERIC_WORDS))
+    pattern = re.compile(rf"""["']({alternatives})["']""")
+    hits = [
+        f"{path.name}:{number}: {line.strip()}"
+        for path in sorted((REPO / "kratom_check").glob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert hits == []
+
+
+def test_no_questionnaire_string_gives_dosing_advice(questionnaire: Questionnaire) -> None:
+    findings = [(w.where, f.match) for w in language.wordings(questionnaire) for f in language.dosing_advice(w.text)]
+    assert findings == []
+
+
+def test_no_questionnaire_string_uses_stigmatising_words(questionnaire: Questionnaire) -> None:
+    findings = [
+        (w.where, f.match) for w in language.wordings(questionnaire) for f in language.stigmatising_words(w.text)
+    ]
+    assert findings == []
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "Take no more than 4 grams a day.",
+        "A safe dose is 2 grams.",
+        "Limit yourself to twice a day.",
+        "Taper by 1 gram each week.",
+        "Cut back by 10 percent a week.",
+        "Use it only 2 times a day.",
+        "Take kratom every 6 hours.",
+        "This amount is safe.",
+    ],
+)
+def test_dosing_checker_flags_dosing_advice(phrase: str) -> None:
+    assert language.dosing_advice(phrase)
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "No amount is known to be safe for the liver.",
+        "Less than 5 grams",
+        "You said you use kratom 2 or 3 times a day.",
+        "Talk with a clinician before you stop or change how you use kratom.",
+    ],
+)
+def test_dosing_checker_allows_restating_answers_and_no_safe_amount(phrase: str) -> None:
+    assert language.dosing_advice(phrase) == []
+
+
+@pytest.mark.parametrize("word", ["abuse", "addict", "junkie", "clean", "users"])
+def test_stigma_checker_flags_stigmatising_words(word: str) -> None:
+    assert language.stigmatising_words(f"Some {word} text.")
+
+
+def test_agency_names_are_not_flagged_as_stigmatising() -> None:
+    assert language.stigmatising_words("Substance Abuse and Mental Health Services Administration") == []
+
+
+def _grades(questionnaire: Questionnaire) -> list[tuple[float, str, str, bool]]:
+    return [
+        (textstat.flesch_kincaid_grade(w.text), w.where, w.text, w.paragraph) for w in language.wordings(questionnaire)
+    ]
+
+
+def test_every_caution_and_advice_paragraph_is_at_grade_8_or_below(questionnaire: Questionnaire) -> None:
+    grades = sorted((g for g in _grades(questionnaire) if g[3]), reverse=True)
+    too_hard = [(round(grade, 1), where) for grade, where, _, _ in grades if grade > 8]
+    worst = "\n".join(f"{grade:5.1f}  {where}: {text}" for grade, where, text, _ in grades[:5])
+    assert too_hard == [], f"paragraphs above grade 8; the worst five:\n{worst}"
+
+
+def test_median_reading_grade_is_6_or_below(questionnaire: Questionnaire) -> None:
+    grades = sorted(_grades(questionnaire), reverse=True)
+    worst = "\n".join(f"{grade:5.1f}  {where}: {text}" for grade, where, text, _ in grades[:5])
+    assert statistics.median(g[0] for g in grades) <= 6, f"the worst five:\n{worst}"
+
+
+def test_every_source_is_from_the_evidence_brief_or_documented_search(questionnaire: Questionnaire) -> None:
+    assert set(questionnaire.sources) <= EVIDENCE_KEYS | SEARCHED_KEYS
+
+
+def test_every_source_is_cited_somewhere(questionnaire: Questionnaire) -> None:
+    cited = {
+        key
+        for section in (questionnaire.rules, questionnaire.cautions, questionnaire.advice, questionnaire.resources)
+        for item in section
+        for key in item.sources
+    }
+    assert set(questionnaire.sources) == cited
+
+
+@pytest.mark.parametrize(
+    "caution_id",
+    [
+        "amount_and_frequency", "long_use", "concentrated_products", "seven_oh_products", "unregulated_products",
+        "alcohol", "heavy_drinking", "acetaminophen", "supplements", "opioids_and_sedatives", "stimulants",
+        "daily_medicines", "hepatitis_b", "hepatitis_c", "fatty_liver", "cirrhosis", "alcohol_liver", "other_liver",
+        "abnormal_liver_tests", "liver_unknown", "dependence_and_withdrawal", "pregnancy", "opioid_treatment",
+        "liver_warning_signs", "early_liver_signs",
+    ],
+)  # fmt: skip
+def test_each_required_topic_has_its_own_caution(questionnaire: Questionnaire, caution_id: str) -> None:
+    assert caution_id in {caution.id for caution in questionnaire.cautions}
+
+
+def test_treatment_caution_names_the_medicines_and_the_helpline(questionnaire: Questionnaire) -> None:
+    (caution,) = [c for c in questionnaire.cautions if c.id == "opioid_treatment"]
+    words = f"{caution.text} {caution.next_step}"
+    for name in ("buprenorphine", "methadone", "naltrexone", "Lofexidine", "1-800-662-4357"):
+        assert name in words
+
+
+def test_seven_oh_caution_mentions_the_2025_fda_action(questionnaire: Questionnaire) -> None:
+    (caution,) = [c for c in questionnaire.cautions if c.id == "seven_oh_products"]
+    assert "2025" in caution.text
+    assert "FDA" in caution.text
+
+
+def _content_table() -> dict[str, list[str]]:
+    rows = {}
+    for line in (REPO / "docs" / "content.md").read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if line.startswith("| ") and len(cells) == 5 and cells[0] not in ("id", "---"):
+            rows[cells[0]] = cells
+    return rows
+
+
+def test_content_doc_has_one_current_row_per_caution(questionnaire: Questionnaire) -> None:
+    rows = _content_table()
+    assert sorted(rows) == sorted(caution.id for caution in questionnaire.cautions)
+    for caution in questionnaire.cautions:
+        _, when, severity, sources, fact = rows[caution.id]
+        assert severity == caution.severity, caution.id
+        assert [key.strip() for key in sources.split(",")] == list(caution.sources), caution.id
+        assert when, caution.id
+        assert fact, caution.id
+
+
+RENDERERS = {
+    "text": lambda assessment, q: report.plain_text(assessment, q),
+    "markdown": report.markdown,
+    "json": report.json_text,
+}
+
+
+@given(data=st.data())
+def test_no_rendered_report_gives_dosing_advice_or_stigmatising_words(
+    questionnaire: Questionnaire, data: st.DataObject
+) -> None:
+    assessment = score(questionnaire, data.draw(answer_sets(questionnaire)))
+    titles = [part for source in questionnaire.sources.values() for part in (source.title, source.publisher)]
+    for name, render in RENDERERS.items():
+        rendered = " ".join(render(assessment, questionnaire).split())
+        assert list(language.all_findings([rendered], allowed=titles)) == [], name
+
+
+@given(data=st.data())
+def test_every_report_has_level_advice_and_the_not_a_diagnosis_line(
+    questionnaire: Questionnaire, data: st.DataObject
+) -> None:
+    assessment = score(questionnaire, data.draw(answer_sets(questionnaire)))
+    level_advice = [
+        item.text for item in questionnaire.advice if item.levels is not None and assessment.level in item.levels
+    ]
+    assert level_advice
+    for name, render in RENDERERS.items():
+        flat = " ".join(render(assessment, questionnaire).split())
+        assert "This check is not a diagnosis." in flat, name
+        for text in level_advice:
+            assert " ".join(text.split()) in flat, name
+
+
+@given(data=st.data())
+def test_urgent_reports_put_emergency_and_poison_help_first(questionnaire: Questionnaire, data: st.DataObject) -> None:
+    chosen = data.draw(answer_sets(questionnaire))
+    symptoms = (
+        data.draw(st.sampled_from(["yellow_skin_eyes", "dark_urine", "pale_stools", "confusion", "bleeding_bruising"])),
+    )
+    assessment = score(questionnaire, {**chosen, "symptoms": symptoms})
+    assert assessment.level == "urgent"
+    before_result = report.plain_text(assessment, questionnaire).split("Your result:")[0]
+    assert "Call 911" in before_result
+    assert "1-800-222-1222" in before_result
+    assert report.markdown(assessment, questionnaire).index("Call 911") < report.markdown(
+        assessment, questionnaire
+    ).index("## Your result")
+
+
+def test_content_doc_and_questionnaire_exist_side_by_side() -> None:
+    assert Path(REPO / "docs" / "content.md").is_file()

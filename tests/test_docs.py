@@ -1,0 +1,53 @@
+"""The docs say what the tool does: generated tables are current and every option is documented."""
+
+from __future__ import annotations
+
+import re
+
+from typer.testing import CliRunner
+
+from kratom_check.cli import app
+from kratom_check.questionnaire import Questionnaire
+
+from .conftest import REPO
+from .docs_blocks import render_readme
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_levels_table_matches_the_questionnaire(questionnaire: Questionnaire) -> None:
+    assert render_readme(README, questionnaire) == README, "run: python -m tests.docs_blocks"
+
+
+def test_readme_levels_table_names_every_level_and_red_flag(questionnaire: Questionnaire) -> None:
+    block = README.split("<!-- levels:start -->")[1].split("<!-- levels:end -->")[0]
+    for level in questionnaire.levels:
+        assert f"| `{level.id}` |" in block
+    for rule in questionnaire.rules:
+        if rule.red_flag:
+            assert rule.red_flag in block
+
+
+def test_readme_quick_start_has_exactly_the_two_commands() -> None:
+    quick_start = README.split("## Quick start")[1].split("\n## ")[0]
+    commands = re.findall(r"```console\n(.*?)\n```", quick_start, re.DOTALL)
+    assert commands == ["pip install . && kratom-check", "pip install '.[test]' && pytest"]
+
+
+def test_every_option_in_help_is_in_the_readme() -> None:
+    help_text = CliRunner().invoke(app, ["--help"]).stdout
+    options = set(re.findall(r"(--[a-z][a-z-]+)", help_text)) - {"--install-completion", "--show-completion", "--help"}
+    assert options
+    for option in options:
+        assert f"`{option}" in README or f"{option} " in README, option
+
+
+def test_report_format_doc_lists_every_top_level_json_field(run_cli: object) -> None:
+    import json
+
+    from .conftest import EXAMPLE_ANSWERS
+
+    doc = (REPO / "docs" / "report-format.md").read_text(encoding="utf-8")
+    result = CliRunner().invoke(app, ["--format", "json"], input=EXAMPLE_ANSWERS)
+    for field in json.loads(result.stdout):
+        assert f'"{field}"' in doc, field
