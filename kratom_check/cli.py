@@ -175,10 +175,14 @@ def _print_report(output_format: Format, assessment: Any, model: Any, *, plain: 
 
     from . import report
 
-    console = Console(no_color=plain or None, highlight=False, emoji=False, soft_wrap=False)
     if plain:
         console = Console(no_color=True, color_system=None, highlight=False, emoji=False)
-    console.print(report.text(assessment, model))
+    else:
+        console = Console(highlight=False, emoji=False)
+    with console.capture() as captured:
+        console.print(report.text(assessment, model))
+    # Written by us rather than by rich, so a closed pipe reaches the one error handler.
+    sys.stdout.write(captured.get())
     sys.stdout.flush()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Iterator
 
@@ -120,3 +121,55 @@ def test_end_of_input_stops_calmly_with_exit_2(session: pexpect.spawn) -> None:
     session.sendeof()
     session.expect_exact("The input ended before the check was done. Nothing was saved.")
     assert finish(session) == 2
+
+
+def spawn(*, columns: int = 80, term: str = "xterm", extra_env: dict[str, str] | None = None) -> pexpect.spawn:
+    env = {**os.environ, "NO_COLOR": "1", "TERM": term, **(extra_env or {})}
+    env.pop("COLUMNS", None)
+    if term == "dumb":
+        env.pop("NO_COLOR")
+    return pexpect.spawn(
+        sys.executable, ["-m", "kratom_check"], env=env, encoding="utf-8", timeout=15, dimensions=(40, columns)
+    )
+
+
+@pytest.mark.parametrize("answered", [0, 4, 7, 14])
+def test_ctrl_c_at_any_prompt_exits_130(answered: int) -> None:
+    child = spawn()
+    for typed in WALK[:answered]:
+        answer(child, typed)
+    child.expect_exact(PROMPT)
+    child.sendcontrol("c")
+    child.expect_exact("Stopped. Nothing was saved.")
+    assert finish(child) == 130
+
+
+@pytest.mark.parametrize("answered", [0, 4, 7, 14])
+def test_end_of_input_at_any_prompt_exits_2(answered: int) -> None:
+    child = spawn()
+    for typed in WALK[:answered]:
+        answer(child, typed)
+    child.expect_exact(PROMPT)
+    child.sendeof()
+    child.expect_exact("Nothing was saved.")
+    assert finish(child) == 2
+
+
+def test_forty_column_terminal_wraps_everything_within_the_width() -> None:
+    child = spawn(columns=40)
+    for typed in WALK:
+        answer(child, typed)
+    child.expect(pexpect.EOF)
+    visible = re.sub(r"\x1b\[[0-9;]*m", "", child.before or "")
+    lines = visible.replace("\r", "").splitlines()
+    assert any("Your result:" in line for line in lines)
+    assert max(len(line.rstrip()) for line in lines) <= 40
+
+
+def test_dumb_terminal_gets_no_escape_codes() -> None:
+    child = spawn(term="dumb")
+    child.expect_exact("Question 1 of 14")
+    for typed in WALK:
+        answer(child, typed)
+    child.expect(pexpect.EOF)
+    assert "\x1b[" not in (child.before or "")
