@@ -141,7 +141,8 @@ def _run(
         _say(f"Note: {warning}")
     assessment = scoring.score(model, checked.values)
     if output is not None:
-        saving.write_atomically(output, _render_string(output_format, assessment, model), force=force)
+        content = _render_string(output_format, assessment, model)
+        saving.write_atomically(output, content, force=force)
         _say(f"Saved the report to {output}")
         return
     _print_report(output_format, assessment, model, plain=plain)
@@ -156,34 +157,42 @@ def _ask(model: Any, *, plain: bool) -> dict[str, str | list[str]]:
     return interview(model, console, input)
 
 
-def _render_string(output_format: Format, assessment: Any, model: Any) -> str:
+def _render_string(output_format: Format, assessment: Any, model: Any, *, width: int = 80) -> str:
     from . import report
 
     if output_format is Format.json:
         return report.json_text(assessment, model)
     if output_format is Format.markdown:
         return report.markdown(assessment, model)
-    return report.plain_text(assessment, model)
+    return report.plain_text(assessment, model, width=width)
+
+
+def _width() -> int:
+    import shutil
+
+    return max(20, min(shutil.get_terminal_size((80, 24)).columns, 100))
 
 
 def _print_report(output_format: Format, assessment: Any, model: Any, *, plain: bool) -> None:
-    if output_format is not Format.text:
-        sys.stdout.write(_render_string(output_format, assessment, model))
-        sys.stdout.flush()
-        return
+    if output_format is Format.text and not plain and sys.stdout.isatty():
+        rendered = _styled_text(assessment, model)
+    else:
+        rendered = _render_string(output_format, assessment, model, width=_width())
+    # Written by us rather than by rich, so a closed pipe reaches the one error handler.
+    sys.stdout.write(rendered)
+    sys.stdout.flush()
+
+
+def _styled_text(assessment: Any, model: Any) -> str:
+    """Rich is imported only here: a terminal gets styles, files and pipes get plain text fast."""
     from rich.console import Console
 
     from . import report
 
-    if plain:
-        console = Console(no_color=True, color_system=None, highlight=False, emoji=False)
-    else:
-        console = Console(highlight=False, emoji=False)
+    console = Console(highlight=False, emoji=False)
     with console.capture() as captured:
         console.print(report.text(assessment, model))
-    # Written by us rather than by rich, so a closed pipe reaches the one error handler.
-    sys.stdout.write(captured.get())
-    sys.stdout.flush()
+    return captured.get()
 
 
 def main() -> None:

@@ -19,7 +19,8 @@ SourceKeys = Annotated[tuple[Id, ...], Field(min_length=1)]
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # defer_build: pydantic's schemas are built only when a file is validated, not at import.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 def _as_tuple(value: Any) -> Any:
@@ -181,8 +182,21 @@ def packaged_path() -> Path:
 
 def load(path: str | None = None) -> Questionnaire:
     """Load and fully check a questionnaire file; raise QuestionnaireError listing every problem."""
-    document = safeyaml.load_document(str(path or packaged_path()), QuestionnaireError)
+    if path is None:
+        from .compiled import load_trusted
+
+        packaged = packaged_path()
+        trusted = load_trusted(packaged)
+        if trusted is not None:
+            return trusted
+        path = str(packaged)
+    document = safeyaml.load_document(path, QuestionnaireError)
     return from_document(document)
+
+
+def load_checked(path: str | None = None) -> Questionnaire:
+    """Always parse and validate, even the packaged file (for `validate` and the tests)."""
+    return from_document(safeyaml.load_document(str(path or packaged_path()), QuestionnaireError))
 
 
 def from_document(document: safeyaml.Document) -> Questionnaire:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .answers import as_contract
@@ -61,83 +62,127 @@ def _answer_lines(assessment: Assessment, questionnaire: Questionnaire) -> Itera
         yield f"{question.text} {'; '.join(labels)}"
 
 
-def text(assessment: Assessment, questionnaire: Questionnaire) -> RenderableType:
-    """The report a person reads in a terminal; colour is decided by the console that prints it."""
-    from rich.console import Group
-    from rich.table import Table
-    from rich.text import Text
+Segment = tuple[str, str]
+"""A run of text and its rich style ("" for none); plain output ignores the style."""
 
+
+@dataclass(frozen=True)
+class Entry:
+    """One block of the text report: a heading, a paragraph, or a list item with a marker."""
+
+    paragraphs: tuple[tuple[Segment, ...], ...]
+    marker: str = ""
+    heading: bool = False
+
+
+def layout(assessment: Assessment, questionnaire: Questionnaire) -> list[Entry | None]:
+    """The text report as entries; None is a blank line. Shared by the plain and the terminal output."""
     rank = questionnaire.level_rank
     style = _LEVEL_STYLES[min(rank[assessment.level], len(_LEVEL_STYLES) - 1)]
-    parts: list[RenderableType] = []
+    entries: list[Entry | None] = []
 
     def heading(key: str, heading_style: str = "bold underline") -> None:
-        if parts:
-            parts.append(Text(""))
-        parts.append(Text(HEADINGS[key], style=heading_style))
+        if entries:
+            entries.append(None)
+        entries.append(Entry((((HEADINGS[key], heading_style),),), heading=True))
 
-    def items(rows: Sequence[tuple[str, Text]]) -> None:
-        """A list with a hanging indent, so wrapped lines stay under their text."""
-        grid = Table.grid(padding=(0, 1, 0, 0))
-        grid.add_column(no_wrap=True, justify="right", style="bold")
-        grid.add_column(overflow="fold")
-        for marker, body in rows:
-            grid.add_row(marker, body)
-        parts.append(grid)
-
-    def cited(line: Cited, body_style: str = "") -> Text:
-        return Text.assemble((line.text, body_style), " ", (_refs(assessment, line), "dim"))
-
-    def resource(line: ResourceLine, body_style: str = "") -> Text:
-        return Text.assemble((_resource_text(line), body_style), " ", (_refs(assessment, line), "dim"))
+    def cited(line: Cited | ResourceLine, body: str, body_style: str = "") -> tuple[Segment, ...]:
+        return ((body, body_style), (" ", ""), (_refs(assessment, line), "dim"))
 
     if assessment.lead_resources:
         heading("lead", style)
-        items([("-", resource(line, "bold")) for line in assessment.lead_resources])
-        parts.append(Text(""))
-    parts.append(Text.assemble((f"{HEADINGS['result']}: ", "bold"), (assessment.level_title, style)))
-    parts.append(Text(assessment.level_meaning))
+        for resource in assessment.lead_resources:
+            entries.append(Entry((cited(resource, _resource_text(resource), "bold"),), "-"))
+        entries.append(None)
+    entries.append(Entry((((f"{HEADINGS['result']}: ", "bold"), (assessment.level_title, style)),)))
+    entries.append(Entry((((assessment.level_meaning, ""),),)))
     if assessment.red_flags:
         heading("red_flags")
-        items([("!", cited(flag, "bold")) for flag in assessment.red_flags])
+        entries.extend(Entry((cited(flag, flag.text, "bold"),), "!") for flag in assessment.red_flags)
     if assessment.cautions:
         heading("cautions")
-        rows = []
         for number, caution in enumerate(assessment.cautions, 1):
-            body = cited(caution)
-            body.append(f"\n{HEADINGS['next_step']}: {caution.next_step}", style="italic")
-            rows.append((f"{number}.", body))
-        items(rows)
+            step = ((f"{HEADINGS['next_step']}: {caution.next_step}", "italic"),)
+            entries.append(Entry((cited(caution, caution.text), step), f"{number}."))
     for key in ("next_steps", "ask_clinician"):
         lines: Sequence[Cited] = getattr(assessment, key)
         if lines:
             heading(key)
-            items([("-", cited(line)) for line in lines])
+            entries.extend(Entry((cited(line, line.text),), "-") for line in lines)
     if assessment.resources:
         heading("resources")
-        items([("-", resource(line)) for line in assessment.resources])
+        entries.extend(Entry((cited(line, _resource_text(line)),), "-") for line in assessment.resources)
     heading("notice")
-    items([("-", Text(notice)) for notice in assessment.notice])
+    entries.extend(Entry((((notice, ""),),), "-") for notice in assessment.notice)
     heading("sources")
-    items(
-        [
-            (f"{number}.", Text(_source_line(assessment, number).split(". ", 1)[1], style="dim"))
-            for number in range(1, len(assessment.sources) + 1)
-        ]
-    )
-    return Group(*parts)
+    for number in range(1, len(assessment.sources) + 1):
+        entries.append(Entry((((_source_line(assessment, number).split(". ", 1)[1], "dim"),),), f"{number}."))
+    return entries
+
+
+def _marker_width(entries: list[Entry | None], index: int) -> int:
+    """Markers in one list line up, so wrapped text stays under its first line."""
+    start = index
+    while start > 0 and entries[start - 1] is not None and entries[start - 1].marker:  # type: ignore[union-attr]
+        start -= 1
+    end = index
+    while end + 1 < len(entries) and entries[end + 1] is not None and entries[end + 1].marker:  # type: ignore[union-attr]
+        end += 1
+    return max(len(entry.marker) for entry in entries[start : end + 1] if entry is not None)
 
 
 def plain_text(assessment: Assessment, questionnaire: Questionnaire, *, width: int = 80) -> str:
-    """The text report without colour, for files and pipes."""
-    from io import StringIO
+    """The text report without colour, for files and pipes. Needs no rich, so start-up stays fast."""
+    import textwrap
 
-    from rich.console import Console
+    entries = layout(assessment, questionnaire)
+    out: list[str] = []
+    for index, entry in enumerate(entries):
+        if entry is None:
+            out.append("")
+            continue
+        indent = ""
+        first = ""
+        if entry.marker:
+            marker_width = _marker_width(entries, index)
+            first = entry.marker.rjust(marker_width) + " "
+            indent = " " * (marker_width + 1)
+        for number, paragraph in enumerate(entry.paragraphs):
+            body = "".join(text for text, _style in paragraph)
+            out.extend(
+                textwrap.wrap(
+                    body,
+                    width=width,
+                    initial_indent=first if number == 0 else indent,
+                    subsequent_indent=indent,
+                    break_on_hyphens=False,
+                )
+                or [""]
+            )
+    return "\n".join(out) + "\n"
 
-    buffer = StringIO()
-    console = Console(file=buffer, width=width, no_color=True, color_system=None, highlight=False, emoji=False)
-    console.print(text(assessment, questionnaire))
-    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
+
+def text(assessment: Assessment, questionnaire: Questionnaire) -> RenderableType:
+    """The report for a terminal: the same layout with styles; the console decides on colour."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    parts: list[RenderableType] = []
+    grid: Table | None = None
+    for entry in layout(assessment, questionnaire):
+        if entry is None or not entry.marker:
+            grid = None
+            parts.append(Text("") if entry is None else Text.assemble(*entry.paragraphs[0]))
+            continue
+        if grid is None:
+            grid = Table.grid(padding=(0, 1, 0, 0))
+            grid.add_column(no_wrap=True, justify="right", style="bold")
+            grid.add_column(overflow="fold")
+            parts.append(grid)
+        body = Text("\n").join(Text.assemble(*paragraph) for paragraph in entry.paragraphs)
+        grid.add_row(entry.marker, body)
+    return Group(*parts)
 
 
 def markdown(assessment: Assessment, questionnaire: Questionnaire) -> str:

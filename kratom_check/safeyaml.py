@@ -11,19 +11,17 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
-
-import yaml
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .errors import KratomCheckError
+
+if TYPE_CHECKING:
+    pass
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 50
 MAX_VALUES = 100_000
-
-Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 PathKey = str | int
 DataPath = tuple[PathKey, ...]
@@ -40,13 +38,15 @@ _SAFE_TAGS = {
 }
 
 
-@dataclass(frozen=True)
 class Document:
     """Parsed data plus the 1-based line each value starts on."""
 
-    name: str
-    data: Any
-    lines: dict[DataPath, int] = field(default_factory=dict)
+    __slots__ = ("data", "lines", "name")
+
+    def __init__(self, name: str, data: Any, lines: dict[DataPath, int] | None = None) -> None:
+        self.name = name
+        self.data = data
+        self.lines = lines or {}
 
     def line_of(self, path: DataPath) -> int | None:
         """The line of the value at path, or of its nearest enclosing value."""
@@ -157,20 +157,25 @@ def _too_deep(name: str, error: type[KratomCheckError]) -> KratomCheckError:
     return error(f"{name}: the data is nested more than {MAX_DEPTH} levels deep.")
 
 
-@dataclass
 class _Open:
     """A mapping or sequence being filled, with what it needs to place its next item."""
 
-    value: dict[Any, Any] | list[Any]
-    path: DataPath
-    anchor: str | None
-    start_count: int
-    pending_key: Any = None
-    has_key: bool = False
+    __slots__ = ("anchor", "has_key", "path", "pending_key", "start_count", "value")
+
+    def __init__(self, value: dict[Any, Any] | list[Any], path: DataPath, anchor: str | None, start_count: int) -> None:
+        self.value = value
+        self.path = path
+        self.anchor = anchor
+        self.start_count = start_count
+        self.pending_key: Any = None
+        self.has_key = False
 
 
 class _Builder:
     def __init__(self, name: str, error: type[KratomCheckError]) -> None:
+        import yaml  # only YAML input pays for importing PyYAML
+
+        self.yaml = yaml
         self.name = name
         self.error = error
         self.lines: dict[DataPath, int] = {}
@@ -183,8 +188,10 @@ class _Builder:
         return self.error(f"{self.name}:{line}: {message}")
 
     def events(self, text: str) -> Iterator[Any]:
+        yaml = self.yaml
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # PyYAML's C parser when present
         try:
-            yield from yaml.parse(text, Loader=Loader)
+            yield from yaml.parse(text, Loader=loader)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark is not None else 1
@@ -197,6 +204,7 @@ class _Builder:
             raise self.error(f"{self.name}: not valid YAML ({exc}).") from None
 
     def build(self, text: str) -> Document:
+        yaml = self.yaml
         stack: list[_Open] = []
         documents = 0
         result: Any = None
@@ -298,6 +306,7 @@ class _Builder:
             raise self.fail(line, f"the YAML tag '{tag}' is not allowed. Use plain values only.")
 
     def _scalar(self, event: Any, line: int) -> Any:
+        yaml = self.yaml
         self._check_tag(event.tag, line)
         if event.tag in (None, "!"):
             plain = bool(event.implicit[0]) and event.tag is None

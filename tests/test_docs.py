@@ -10,13 +10,13 @@ from kratom_check.cli import app
 from kratom_check.questionnaire import Questionnaire
 
 from .conftest import REPO
-from .docs_blocks import render_readme
+from .generated import render_readme
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
 
 def test_readme_levels_table_matches_the_questionnaire(questionnaire: Questionnaire) -> None:
-    assert render_readme(README, questionnaire) == README, "run: python -m tests.docs_blocks"
+    assert render_readme(README, questionnaire) == README, "run: python -m tests.generated"
 
 
 def test_readme_levels_table_names_every_level_and_red_flag(questionnaire: Questionnaire) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -161,3 +162,35 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
 def test_missing_file_is_a_clear_error() -> None:
     with pytest.raises(QuestionnaireError, match="no such file"):
         questionnaire.load("/nonexistent/questions.yaml")
+
+
+def test_compiled_copy_is_up_to_date_with_questions_yaml() -> None:
+    from kratom_check import compiled
+
+    payload = json.loads(compiled.COMPILED.read_text(encoding="utf-8"))
+    source = (REPO / "questions.yaml").read_bytes()
+    assert payload["source_sha256"] == compiled.digest(source), "run: python -m tests.generated"
+
+
+def test_compiled_copy_equals_the_fully_checked_questionnaire() -> None:
+    from kratom_check import compiled
+
+    trusted = compiled.load_trusted(REPO / "questions.yaml")
+    assert trusted is not None
+    assert trusted == questionnaire.load_checked(str(REPO / "questions.yaml"))
+
+
+def test_compiled_copy_is_ignored_when_the_source_changed(tmp_path: Path) -> None:
+    from kratom_check import compiled
+
+    edited_source = tmp_path / "questions.yaml"
+    edited_source.write_text(SOURCE.replace("Kratom self-check", "Edited"), encoding="utf-8")
+    assert compiled.load_trusted(edited_source) is None
+
+
+def test_compiled_copy_is_ignored_when_broken(tmp_path: Path) -> None:
+    from kratom_check import compiled
+
+    broken = tmp_path / "questions.compiled.json"
+    broken.write_text("{not json", encoding="utf-8")
+    assert compiled.load_trusted(REPO / "questions.yaml", broken) is None

@@ -1,7 +1,7 @@
-"""Generated parts of README.md, so the docs cannot drift from questions.yaml.
+"""Files made from questions.yaml: the README's levels table and the pre-checked compiled copy.
 
-Run `python -m tests.docs_blocks` from the repository root to rewrite them after editing
-questions.yaml; tests/test_docs.py fails while they are out of date.
+Run `python -m tests.generated` from the repository root after editing questions.yaml; the
+tests fail while any of these is out of date.
 """
 
 from __future__ import annotations
@@ -40,6 +40,15 @@ def render_readme(text: str, questionnaire: Questionnaire) -> str:
     return BLOCK.sub(lambda match: match.group(1) + levels_table(questionnaire) + match.group(3), text)
 
 
+def regenerate() -> None:
+    from kratom_check import compiled
+
+    source = README.parent / "questions.yaml"
+    model = questionnaire_module.load_checked(str(source))
+    README.write_text(render_readme(README.read_text(encoding="utf-8"), model), encoding="utf-8")
+    compiled.compile_file(source)
+    print(f"updated {README.name} and {compiled.COMPILED.name}")
+
+
 if __name__ == "__main__":
-    README.write_text(render_readme(README.read_text(encoding="utf-8"), questionnaire_module.load()), encoding="utf-8")
-    print(f"updated {README}")
+    regenerate()
