@@ -94,7 +94,10 @@ def _choice_id(question: Question, item: Any) -> str | None:
     text = item.strip()
     if text in question.choice_ids:
         return text
-    return None
+    # A person may type the label they read; labels are unique within a question.
+    folded = text.casefold()
+    matches = [choice.id for choice in question.choices if choice.label.casefold() == folded]
+    return matches[0] if len(matches) == 1 else None
 
 
 def as_contract(answers: Answers, questionnaire: Questionnaire) -> dict[str, str | list[str]]:
@@ -105,3 +108,31 @@ def as_contract(answers: Answers, questionnaire: Questionnaire) -> dict[str, str
             chosen = answers[question.id]
             result[question.id] = list(chosen) if question.kind == "multiple" else chosen[0]
     return result
+
+
+def template_yaml(questionnaire: Questionnaire) -> str:
+    """An answers file to fill in: each question as a comment, its allowed ids, and an empty value."""
+    lines = [
+        f"# {questionnaire.title}: answers file (version {questionnaire.version}).",
+        "# Put your answer after each colon, using the ids listed. Then run:",
+        "#   kratom-check --answers this-file.yaml",
+        "# Questions marked (optional) can stay empty.",
+    ]
+    for question in questionnaire.questions:
+        optional = "" if question.required else " (optional)"
+        lines.append("")
+        lines.append(f"# {question.text}{optional}")
+        if question.ask_if is not None:
+            lines.append("# Answer only if it applies to you (see the question before).")
+        shape = "one or more, like [a, b]" if question.kind == "multiple" else "one"
+        lines.append(f"# Choose {shape} of:")
+        lines.extend(f"#   {choice.id}: {choice.label}" for choice in question.choices)
+        lines.append(f"{question.id}:")
+    return "\n".join(lines) + "\n"
+
+
+def template_json(questionnaire: Questionnaire) -> str:
+    """The same as JSON (which has no comments): every question id with a null to replace."""
+    import json
+
+    return json.dumps({question.id: None for question in questionnaire.questions}, indent=2) + "\n"

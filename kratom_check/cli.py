@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,11 +10,8 @@ from typing import Annotated, Any
 import typer
 
 from . import __version__
-from .errors import KratomCheckError
-
-EXIT_INTERRUPTED = 130
-EXIT_BROKEN_PIPE = 141
-EXIT_INTERNAL = 1
+from .commands import batch, export, schema, template, validate
+from .edge import emit, say, user_errors
 
 app = typer.Typer(
     add_completion=True,
@@ -31,43 +25,8 @@ class Format(StrEnum):
     text = "text"
     json = "json"
     markdown = "markdown"
-
-
-def _say(message: str) -> None:
-    """Messages for the person go to standard error, so reports can be piped."""
-    sys.stderr.write(message.rstrip("\n") + "\n")
-    sys.stderr.flush()
-
-
-@contextmanager
-def user_errors(*, debug: bool) -> Iterator[None]:
-    """The one place where errors become messages and exit codes."""
-    try:
-        yield
-    except KratomCheckError as exc:
-        _say(f"Error: {exc.message}")
-        raise typer.Exit(exc.exit_code) from None
-    except KeyboardInterrupt:
-        _say("\nStopped. Nothing was saved.")
-        raise typer.Exit(EXIT_INTERRUPTED) from None
-    except EOFError:
-        _say("\nThe input ended before the check was done. Nothing was saved.")
-        raise typer.Exit(2) from None
-    except BrokenPipeError:
-        # The reader went away (for example `| head -1`): stop quietly.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        raise typer.Exit(EXIT_BROKEN_PIPE) from None
-    except (typer.Exit, typer.Abort):
-        raise
-    except Exception:
-        if debug:
-            raise
-        _say(
-            "Error: kratom-check hit an internal problem. This is a bug, not something you did. "
-            "Run again with --debug to see the details, and please report it."
-        )
-        raise typer.Exit(EXIT_INTERNAL) from None
+    html = "html"
+    fhir = "fhir"
 
 
 def _version(value: bool) -> None:
@@ -78,6 +37,7 @@ def _version(value: bool) -> None:
 
 @app.callback(invoke_without_command=True)
 def check(
+    ctx: typer.Context,
     answers: Annotated[
         str | None,
         typer.Option(
@@ -113,6 +73,8 @@ def check(
     terminal, it reads an answers file from there. Nothing is sent anywhere; nothing is saved
     unless you use --output.
     """
+    if ctx.invoked_subcommand is not None:
+        return
     with user_errors(debug=debug):
         _run(answers, output_format, output, force=force, questions=questions, plain=plain)
 
@@ -138,12 +100,12 @@ def _run(
     else:
         checked = answers.load(model, answers_path or "-")
     for warning in checked.warnings:
-        _say(f"Note: {warning}")
+        say(f"Note: {warning}")
     assessment = scoring.score(model, checked.values)
     if output is not None:
         content = _render_string(output_format, assessment, model)
         saving.write_atomically(output, content, force=force)
-        _say(f"Saved the report to {output}")
+        say(f"Saved the report to {output}")
         return
     _print_report(output_format, assessment, model, plain=plain)
 
@@ -164,6 +126,14 @@ def _render_string(output_format: Format, assessment: Any, model: Any, *, width:
         return report.json_text(assessment, model)
     if output_format is Format.markdown:
         return report.markdown(assessment, model)
+    if output_format is Format.html:
+        from . import html
+
+        return html.page(assessment, model)
+    if output_format is Format.fhir:
+        from . import fhir
+
+        return fhir.bundle_json(assessment, model)
     return report.plain_text(assessment, model, width=width)
 
 
@@ -178,9 +148,7 @@ def _print_report(output_format: Format, assessment: Any, model: Any, *, plain: 
         rendered = _styled_text(assessment, model)
     else:
         rendered = _render_string(output_format, assessment, model, width=_width())
-    # Written by us rather than by rich, so a closed pipe reaches the one error handler.
-    sys.stdout.write(rendered)
-    sys.stdout.flush()
+    emit(rendered)
 
 
 def _styled_text(assessment: Any, model: Any) -> str:
@@ -193,6 +161,13 @@ def _styled_text(assessment: Any, model: Any) -> str:
     with console.capture() as captured:
         console.print(report.text(assessment, model))
     return captured.get()
+
+
+app.command("validate")(validate.validate)
+app.command("schema")(schema.schema)
+app.command("template")(template.template)
+app.add_typer(export.export_app, name="export")
+app.command("batch")(batch.batch)
 
 
 def main() -> None:

@@ -404,3 +404,17 @@ def _check_condition(
                         )
                     )
     return problems
+
+
+def json_schema_text() -> str:
+    """The JSON Schema of the file format; kept in the repository as questionnaire.schema.json."""
+    import json
+
+    schema = Questionnaire.model_json_schema(by_alias=True)
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "questionnaire.schema.json",
+        **schema,
+        "title": "kratom-check questionnaire",
+    }
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"

@@ -34,22 +34,22 @@ HEADINGS = {
 }
 
 
-def _refs(assessment: Assessment, line: Cited) -> str:
+def refs(assessment: Assessment, line: Cited) -> str:
     return "[" + ", ".join(str(assessment.source_number(key)) for key in line.sources) + "]"
 
 
-def _resource_text(item: ResourceLine) -> str:
+def resource_text(item: ResourceLine) -> str:
     return f"{item.name}: {item.contact}. {item.text}"
 
 
 def _caution_lines(assessment: Assessment, caution: CautionResult) -> tuple[str, str]:
     return (
-        f"{caution.text} {_refs(assessment, caution)}",
+        f"{caution.text} {refs(assessment, caution)}",
         f"{HEADINGS['next_step']}: {caution.next_step}",
     )
 
 
-def _source_line(assessment: Assessment, number: int) -> str:
+def source_line(assessment: Assessment, number: int) -> str:
     _key, source = assessment.sources[number - 1]
     url = f" {source.url}" if source.url else ""
     return f"{number}. {source.title}. {source.publisher}, {source.year}.{url}"
@@ -87,12 +87,12 @@ def layout(assessment: Assessment, questionnaire: Questionnaire) -> list[Entry |
         entries.append(Entry((((HEADINGS[key], heading_style),),), heading=True))
 
     def cited(line: Cited | ResourceLine, body: str, body_style: str = "") -> tuple[Segment, ...]:
-        return ((body, body_style), (" ", ""), (_refs(assessment, line), "dim"))
+        return ((body, body_style), (" ", ""), (refs(assessment, line), "dim"))
 
     if assessment.lead_resources:
         heading("lead", style)
         for resource in assessment.lead_resources:
-            entries.append(Entry((cited(resource, _resource_text(resource), "bold"),), "-"))
+            entries.append(Entry((cited(resource, resource_text(resource), "bold"),), "-"))
         entries.append(None)
     entries.append(Entry((((f"{HEADINGS['result']}: ", "bold"), (assessment.level_title, style)),)))
     entries.append(Entry((((assessment.level_meaning, ""),),)))
@@ -111,12 +111,12 @@ def layout(assessment: Assessment, questionnaire: Questionnaire) -> list[Entry |
             entries.extend(Entry((cited(line, line.text),), "-") for line in lines)
     if assessment.resources:
         heading("resources")
-        entries.extend(Entry((cited(line, _resource_text(line)),), "-") for line in assessment.resources)
+        entries.extend(Entry((cited(line, resource_text(line)),), "-") for line in assessment.resources)
     heading("notice")
     entries.extend(Entry((((notice, ""),),), "-") for notice in assessment.notice)
     heading("sources")
     for number in range(1, len(assessment.sources) + 1):
-        entries.append(Entry((((_source_line(assessment, number).split(". ", 1)[1], "dim"),),), f"{number}."))
+        entries.append(Entry((((source_line(assessment, number).split(". ", 1)[1], "dim"),),), f"{number}."))
     return entries
 
 
@@ -197,22 +197,22 @@ def markdown(assessment: Assessment, questionnaire: Questionnaire) -> str:
             lines.append(f"{number}. {entry}" if numbered else f"- {entry}")
         lines.append("")
 
-    section("lead", [f"**{_resource_text(r)}** {_refs(assessment, r)}" for r in assessment.lead_resources])
+    section("lead", [f"**{resource_text(r)}** {refs(assessment, r)}" for r in assessment.lead_resources])
     lines.extend([f"## {HEADINGS['result']}: {assessment.level_title}", "", assessment.level_meaning, ""])
-    section("red_flags", [f"**{flag.text}** {_refs(assessment, flag)}" for flag in assessment.red_flags])
+    section("red_flags", [f"**{flag.text}** {refs(assessment, flag)}" for flag in assessment.red_flags])
     section(
         "cautions",
         ["{} *{}*".format(*_caution_lines(assessment, caution)) for caution in assessment.cautions],
         numbered=True,
     )
-    section("next_steps", [f"{line.text} {_refs(assessment, line)}" for line in assessment.next_steps])
-    section("ask_clinician", [f"{line.text} {_refs(assessment, line)}" for line in assessment.ask_clinician])
-    section("resources", [f"{_resource_text(r)} {_refs(assessment, r)}" for r in assessment.resources])
+    section("next_steps", [f"{line.text} {refs(assessment, line)}" for line in assessment.next_steps])
+    section("ask_clinician", [f"{line.text} {refs(assessment, line)}" for line in assessment.ask_clinician])
+    section("resources", [f"{resource_text(r)} {refs(assessment, r)}" for r in assessment.resources])
     section("answers", list(_answer_lines(assessment, questionnaire)))
     section("notice", list(assessment.notice))
     section(
         "sources",
-        [_source_line(assessment, number).split(". ", 1)[1] for number in range(1, len(assessment.sources) + 1)],
+        [source_line(assessment, number).split(". ", 1)[1] for number in range(1, len(assessment.sources) + 1)],
         numbered=True,
     )
     return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,26 @@
+"""`kratom-check export ...`: the questionnaire in formats other systems read."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ..edge import debug_requested, emit, user_errors
+
+export_app = typer.Typer(help="Export the questionnaire for other systems.", no_args_is_help=True)
+
+
+@export_app.command("fhir-questionnaire")
+def fhir_questionnaire(
+    questions: Annotated[str | None, typer.Option("--questions", metavar="FILE", help="Another questionnaire.")] = None,
+) -> None:
+    """Print the questionnaire as a FHIR R4 Questionnaire resource (JSON)."""
+    with user_errors(debug=debug_requested()):
+        import json
+
+        from .. import fhir, questionnaire
+
+        emit(
+            json.dumps(fhir.questionnaire_resource(questionnaire.load(questions)), indent=2, ensure_ascii=False) + "\n"
+        )

@@ -1,0 +1,33 @@
+"""`kratom-check template`: an answers file to fill in, with every question and its allowed ids."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from ..edge import debug_requested, emit, user_errors
+
+
+class TemplateFormat(StrEnum):
+    yaml = "yaml"
+    json = "json"
+
+
+def template(
+    output_format: Annotated[TemplateFormat, typer.Option("--format", "-f", help="yaml (with comments) or json.")] = (
+        TemplateFormat.yaml
+    ),
+    questions: Annotated[str | None, typer.Option("--questions", metavar="FILE", help="Another questionnaire.")] = None,
+) -> None:
+    """Print an answers file to fill in, with every question and its ids.
+
+    Fill it in, then score it with: kratom-check --answers FILE
+    """
+    with user_errors(debug=debug_requested()):
+        from .. import questionnaire
+        from ..answers import template_json, template_yaml
+
+        model = questionnaire.load(questions)
+        emit(template_yaml(model) if output_format is TemplateFormat.yaml else template_json(model))

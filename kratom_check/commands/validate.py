@@ -1,0 +1,32 @@
+"""`kratom-check validate`: check a questionnaire file the way an author needs."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ..edge import debug_requested, emit, say, user_errors
+
+
+def validate(
+    file: Annotated[
+        str | None,
+        typer.Argument(metavar="[FILE]", help="Questionnaire file to check (default: the packaged one; - for stdin)."),
+    ] = None,
+) -> None:
+    """Check a questionnaire file and list every problem at once.
+
+    Problems name the file, line and field. Warnings point at parts that can never take effect.
+    Exit 0 when the file can be used (warnings do not fail it), 2 when it has problems.
+    """
+    with user_errors(debug=debug_requested()):
+        from .. import authoring, questionnaire
+
+        model = questionnaire.load_checked(file)
+        warnings = authoring.warnings(model)
+        for warning in warnings:
+            say(f"Warning: {warning}")
+        name = "standard input" if file == "-" else (file or str(questionnaire.packaged_path()))
+        summary = f"{name}: OK: {len(model.questions)} questions, {len(model.cautions)} cautions"
+        emit(summary + (f", {len(warnings)} warnings" if warnings else "") + "\n")

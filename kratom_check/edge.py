@@ -1,0 +1,64 @@
+"""The program's edge: messages to standard error, and the one place errors become exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+
+from .errors import KratomCheckError
+
+EXIT_INTERNAL = 1
+EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141
+
+
+def say(message: str) -> None:
+    """Messages for the person go to standard error, so results can be piped."""
+    sys.stderr.write(message.rstrip("\n") + "\n")
+    sys.stderr.flush()
+
+
+def emit(text: str) -> None:
+    """Results go to standard output, written by us so a closed pipe reaches user_errors()."""
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+@contextmanager
+def user_errors(*, debug: bool = False) -> Iterator[None]:
+    """Turn every way a run can end into a calm message and a documented exit code."""
+    try:
+        yield
+    except KratomCheckError as exc:
+        say(f"Error: {exc.message}")
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        say("\nStopped. Nothing was saved.")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except EOFError:
+        say("\nThe input ended before the check was done. Nothing was saved.")
+        raise typer.Exit(2) from None
+    except BrokenPipeError:
+        # The reader went away (for example `| head -1`): stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise typer.Exit(EXIT_BROKEN_PIPE) from None
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception:
+        if debug:
+            raise
+        say(
+            "Error: kratom-check hit an internal problem. This is a bug, not something you did. "
+            "Run again with --debug to see the details, and please report it."
+        )
+        raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def debug_requested() -> bool:
+    """--debug is an option of the main command; subcommands honour it too."""
+    return "--debug" in sys.argv[1:]

@@ -1,0 +1,67 @@
+"""A self-contained, printable page to bring to a clinician: no scripts, nothing fetched."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from html import escape
+from importlib import resources
+from string import Template
+
+from .questionnaire import Questionnaire
+from .report import HEADINGS, refs, resource_text, source_line
+from .scoring import Assessment, Cited, ResourceLine
+
+
+def _cited(assessment: Assessment, line: Cited) -> str:
+    return f'{escape(line.text)} <span class="refs">{escape(refs(assessment, line))}</span>'
+
+
+def _resource(assessment: Assessment, line: ResourceLine) -> str:
+    return f'{escape(resource_text(line))} <span class="refs">{escape(refs(assessment, line))}</span>'
+
+
+def _section(key: str, items: Iterable[str], *, numbered: bool = False) -> str:
+    rows = [f"<li>{item}</li>" for item in items]
+    if not rows:
+        return ""
+    tag = "ol" if numbered else "ul"
+    return f"<h2>{escape(HEADINGS[key])}</h2>\n<{tag}>\n" + "\n".join(rows) + f"\n</{tag}>"
+
+
+def page(assessment: Assessment, questionnaire: Questionnaire) -> str:
+    template = Template(resources.files("kratom_check").joinpath("report.html").read_text(encoding="utf-8"))
+    contacts = ""
+    if assessment.lead_resources:
+        lines = "<br>".join(_resource(assessment, line) for line in assessment.lead_resources)
+        contacts = f'<div class="contacts">{escape(HEADINGS["lead"])}<br>{lines}</div>'
+    cautions = (
+        f'{_cited(assessment, caution)}<br><span class="next">{escape(HEADINGS["next_step"])}: '
+        f"{escape(caution.next_step)}</span>"
+        for caution in assessment.cautions
+    )
+    answers = []
+    for question_id, chosen in assessment.answers:
+        question = questionnaire.questions_by_id[question_id]
+        labels = "; ".join(choice.label for choice_id in chosen if (choice := question.choice(choice_id)))
+        answers.append(f"<tr><td>{escape(question.text)}</td><td>{escape(labels)}</td></tr>")
+    sources = []
+    for number, (_key, source) in enumerate(assessment.sources, 1):
+        text = escape(source_line(assessment, number).split(". ", 1)[1])
+        if source.url:
+            text = text.replace(escape(source.url), f'<a href="{escape(source.url)}">{escape(source.url)}</a>')
+        sources.append(text)
+    return template.substitute(
+        title=escape(questionnaire.title),
+        level=escape(assessment.level),
+        level_title=escape(assessment.level_title),
+        level_meaning=escape(assessment.level_meaning),
+        contacts=contacts,
+        red_flags=_section("red_flags", (_cited(assessment, flag) for flag in assessment.red_flags)),
+        cautions=_section("cautions", cautions, numbered=True),
+        next_steps=_section("next_steps", (_cited(assessment, line) for line in assessment.next_steps)),
+        ask_clinician=_section("ask_clinician", (_cited(assessment, line) for line in assessment.ask_clinician)),
+        resources=_section("resources", (_resource(assessment, line) for line in assessment.resources)),
+        answers="\n".join(answers),
+        notice="<ul>" + "".join(f"<li>{escape(notice)}</li>" for notice in assessment.notice) + "</ul>",
+        sources="<ol>\n" + "\n".join(f"<li>{source}</li>" for source in sources) + "\n</ol>",
+    )
