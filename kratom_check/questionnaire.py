@@ -38,7 +38,7 @@ class Condition(Model):
     is_: tuple[Id, ...] | None = Field(None, alias="is", min_length=1)
     includes: tuple[Id, ...] | None = Field(None, min_length=1)
 
-    _as_tuples = field_validator("is_", "includes", mode="before")(_as_tuple)
+    _as_tuples = field_validator("is_", "includes", mode="before", json_schema_input_type=Id | list[Id])(_as_tuple)
 
     @model_validator(mode="after")
     def _one_form(self) -> Condition:

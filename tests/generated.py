@@ -1,4 +1,4 @@
-"""Files made from questions.yaml: the README's levels table and the pre-checked compiled copy.
+"""Files made from the code and questions.yaml: README levels table, compiled copy, JSON Schema.
 
 Run `python -m tests.generated` from the repository root after editing questions.yaml; the
 tests fail while any of these is out of date.
@@ -47,7 +47,8 @@ def regenerate() -> None:
     model = questionnaire_module.load_checked(str(source))
     README.write_text(render_readme(README.read_text(encoding="utf-8"), model), encoding="utf-8")
     compiled.compile_file(source)
-    print(f"updated {README.name} and {compiled.COMPILED.name}")
+    (README.parent / "questionnaire.schema.json").write_text(questionnaire_module.json_schema_text(), encoding="utf-8")
+    print(f"updated {README.name}, {compiled.COMPILED.name} and questionnaire.schema.json")
 
 
 if __name__ == "__main__":

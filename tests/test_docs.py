@@ -51,3 +51,21 @@ def test_report_format_doc_lists_every_top_level_json_field(run_cli: object) -> 
     result = CliRunner().invoke(app, ["--format", "json"], input=EXAMPLE_ANSWERS)
     for field in json.loads(result.stdout):
         assert f'"{field}"' in doc, field
+
+
+COMMANDS = ["validate", "schema", "template", "batch", "export fhir-questionnaire"]
+
+
+def test_every_command_has_help_and_a_readme_example() -> None:
+    runner = CliRunner()
+    for command in COMMANDS:
+        result = runner.invoke(app, [*command.split(), "--help"])
+        assert result.exit_code == 0, command
+        assert "Usage:" in result.stdout
+        assert f"kratom-check {command}" in README, command
+
+
+def test_main_help_lists_every_command() -> None:
+    help_text = CliRunner().invoke(app, ["--help"]).stdout
+    for command in COMMANDS:
+        assert command.split()[0] in help_text

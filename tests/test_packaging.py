@@ -26,9 +26,21 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built
 
 
-def test_wheel_contains_the_questionnaire(wheel: Path) -> None:
+def test_wheel_contains_the_questionnaire_and_its_companions(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
-        assert "kratom_check/questions.yaml" in archive.namelist()
+        names = archive.namelist()
+    for name in ("questions.yaml", "questions.compiled.json", "report.html"):
+        assert f"kratom_check/{name}" in names
+
+
+def test_wheel_compiled_copy_matches_its_questionnaire(wheel: Path) -> None:
+    import hashlib
+    import json
+
+    with zipfile.ZipFile(wheel) as archive:
+        source = archive.read("kratom_check/questions.yaml")
+        payload = json.loads(archive.read("kratom_check/questions.compiled.json"))
+    assert payload["source_sha256"] == hashlib.sha256(source).hexdigest()
 
 
 def test_installed_wheel_scores_answers_from_another_folder(wheel: Path, tmp_path: Path) -> None:

@@ -1,0 +1,117 @@
+"""Batch scoring: one result row per input row, error rows for bad rows, same results as one run."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kratom_check import answers, questionnaire
+from kratom_check.scoring import score
+
+from .strategies import answer_sets
+
+Run = Callable[..., Any]
+QUESTIONNAIRE = questionnaire.load()
+
+GOOD = {
+    "frequency": "daily",
+    "duration": "over_1_year",
+    "amount": "small",
+    "product_forms": ["leaf"],
+    "co_use": ["none"],
+    "liver_conditions": ["none"],
+    "symptoms": ["none"],
+}
+
+
+def jsonl(*rows: Any) -> str:
+    return "".join((row if isinstance(row, str) else json.dumps(row)) + "\n" for row in rows)
+
+
+def test_each_row_gets_one_result_row_with_level_and_factor_levels(run_cli: Run) -> None:
+    result = run_cli("batch", "-", input=jsonl({"id": "a", **GOOD}, {"id": "b", **GOOD, "symptoms": ["dark_urine"]}))
+    assert result.exit_code == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(row["row"], row["id"], row["level"]) for row in rows] == [(1, "a", "moderate"), (2, "b", "urgent")]
+    assert rows[1]["factors"]["symptoms"] == "urgent"
+
+
+def test_bad_rows_get_error_rows_and_the_rest_are_scored(run_cli: Run) -> None:
+    result = run_cli("batch", "-", input=jsonl(GOOD, "not json", {**GOOD, "frequency": "hourly"}, ["a", "list"], GOOD))
+    assert result.exit_code == 2
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [row.get("level") for row in rows] == ["moderate", None, None, None, "moderate"]
+    assert rows[1]["error"] == "row 2: not valid JSON"
+    assert rows[2]["error"].startswith("row 3: 'frequency': 'hourly' is not a choice (one of: rarely,")
+    assert rows[3]["error"].startswith("row 4: the answers must be a mapping")
+
+
+def test_summary_counts_levels_and_errors_on_standard_error(run_cli: Run) -> None:
+    result = run_cli("batch", "-", input=jsonl(GOOD, GOOD, "{"))
+    assert result.stderr == (
+        "Scored 2 of 3 rows: 0 low, 2 moderate, 0 high, 0 urgent. 1 rows had errors (see their error rows).\n"
+    )
+
+
+def test_all_rows_scored_exits_0_with_a_clean_summary(run_cli: Run) -> None:
+    result = run_cli("batch", "-", input=jsonl(GOOD))
+    assert result.exit_code == 0
+    assert result.stderr.endswith("No errors.\n")
+
+
+def test_csv_in_and_csv_out(run_cli: Run, tmp_path: Path) -> None:
+    source = tmp_path / "answers.csv"
+    source.write_text(
+        "id,frequency,duration,amount,product_forms,co_use,liver_conditions,symptoms\n"
+        "p1,daily,over_1_year,small,leaf,none,none,none\n"
+        "p2,daily,over_1_year,small,leaf;extract,acetaminophen,none,itching\n"
+        "p3,daily,over_1_year,small,leaf,none,none\n",
+        encoding="utf-8",
+    )
+    result = run_cli("batch", str(source), "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(row["row"], row["id"], row["level"]) for row in rows] == [
+        ("2", "p1", "moderate"),
+        ("3", "p2", "high"),
+        ("4", "p3", ""),
+    ]
+    assert rows[1]["products"] == "moderate"
+    assert rows[2]["error"].startswith("row 4: 'symptoms' needs an answer")
+    assert result.exit_code == 2
+
+
+def test_missing_file_is_a_clear_error(run_cli: Run) -> None:
+    result = run_cli("batch", "/no/such/file.jsonl")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: /no/such/file.jsonl: cannot read this file")
+
+
+@settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.large_base_example,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
+@given(generated=st.lists(answer_sets(QUESTIONNAIRE), min_size=50, max_size=60))
+def test_batch_results_equal_single_run_results(run_cli: Run, generated: list[dict[str, tuple[str, ...]]]) -> None:
+    """Six batches of 50-60 generated answer sets (over 300 rows): each row equals scoring it alone."""
+    contract = [answers.as_contract(chosen, QUESTIONNAIRE) for chosen in generated]
+    result = run_cli("batch", "-", input=jsonl(*contract))
+    assert result.exit_code == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == len(generated)
+    for row, chosen in zip(rows, generated, strict=True):
+        single = score(QUESTIONNAIRE, chosen)
+        assert row["level"] == single.level
+        assert row["factors"] == {factor.id: factor.level for factor in single.factors}
