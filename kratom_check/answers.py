@@ -7,6 +7,7 @@ from typing import Any
 
 from . import safeyaml
 from .errors import AnswersError
+from .i18n import _
 from .questionnaire import Question, Questionnaire
 from .scoring import Answers, is_asked
 
@@ -26,14 +27,23 @@ def check(questionnaire: Questionnaire, data: Any, name: str = "answers") -> Che
     """Validate raw answers (as parsed from YAML or JSON) against the questionnaire."""
     if not isinstance(data, dict):
         raise AnswersError(
-            f"{name}: the answers must be a mapping of question id to answer, like 'frequency: daily'. "
-            f"This file holds {'a list' if isinstance(data, list) else 'a single value'} instead."
+            (
+                _(
+                    "{name}: the answers must be a mapping of question id to answer, like 'frequency: daily'. "
+                    "This file holds a list instead."
+                )
+                if isinstance(data, list)
+                else _(
+                    "{name}: the answers must be a mapping of question id to answer, like 'frequency: daily'. "
+                    "This file holds a single value instead."
+                )
+            ).format(name=name)
         )
     problems: list[str] = []
     known = questionnaire.questions_by_id
     for key in data:
         if key not in known:
-            problems.append(f"'{key}' is not a question id (known: {', '.join(known)})")
+            problems.append(_("'{key}' is not a question id (known: {known})").format(key=key, known=", ".join(known)))
 
     values: dict[str, tuple[str, ...]] = {}
     warnings: list[str] = []
@@ -41,11 +51,19 @@ def check(questionnaire: Questionnaire, data: Any, name: str = "answers") -> Che
         raw = data.get(question.id)
         if not is_asked(question, values):
             if raw is not None:
-                warnings.append(f"'{question.id}' does not apply to these answers, so its answer was ignored.")
+                warnings.append(
+                    _("'{question}' does not apply to these answers, so its answer was ignored.").format(
+                        question=question.id
+                    )
+                )
             continue
         if raw is None:
             if question.required:
-                problems.append(f"'{question.id}' needs an answer ({allowed(question)})")
+                problems.append(
+                    _("'{question}' needs an answer ({allowed})").format(
+                        question=question.id, allowed=allowed(question)
+                    )
+                )
             continue
         chosen, problem = parse_answer(question, raw)
         if problem:
@@ -60,28 +78,29 @@ def check(questionnaire: Questionnaire, data: Any, name: str = "answers") -> Che
 def allowed(question: Question) -> str:
     ids = ", ".join(question.choice_ids)
     if question.kind == "multiple":
-        return f"one or more of: {ids}"
-    return f"one of: {ids}"
+        return _("one or more of: {ids}").format(ids=ids)
+    return _("one of: {ids}").format(ids=ids)
 
 
 def parse_answer(question: Question, raw: Any) -> tuple[tuple[str, ...], str | None]:
     """One question's raw answer -> choice ids, or a reason it is not valid."""
     items = raw if isinstance(raw, list) else [raw]
     if question.kind != "multiple" and isinstance(raw, list):
-        return (), "give one answer, not a list"
+        return (), _("give one answer, not a list")
     if not items:
-        return (), "the list is empty"
+        return (), _("the list is empty")
     chosen: list[str] = []
     for item in items:
         choice_id = _choice_id(question, item)
         if choice_id is None:
-            shown = repr(item) if not isinstance(item, dict | list) else f"a {type(item).__name__}"
-            return (), f"{shown} is not a choice"
+            if isinstance(item, dict | list):
+                return (), _("a nested list or mapping is not a choice")
+            return (), _("{value} is not a choice").format(value=repr(item))
         if choice_id not in chosen:
             chosen.append(choice_id)
     exclusive = [c.id for c in question.choices if c.exclusive and c.id in chosen]
     if exclusive and len(chosen) > 1:
-        return (), f"'{exclusive[0]}' cannot be combined with other choices"
+        return (), _("'{choice}' cannot be combined with other choices").format(choice=exclusive[0])
     return tuple(chosen), None
 
 
@@ -113,19 +132,24 @@ def as_contract(answers: Answers, questionnaire: Questionnaire) -> dict[str, str
 def template_yaml(questionnaire: Questionnaire) -> str:
     """An answers file to fill in: each question as a comment, its allowed ids, and an empty value."""
     lines = [
-        f"# {questionnaire.title}: answers file (version {questionnaire.version}).",
-        "# Put your answer after each colon, using the ids listed. Then run:",
+        "# "
+        + _("{title}: answers file (version {version}).").format(
+            title=questionnaire.title, version=questionnaire.version
+        ),
+        "# " + _("Put your answer after each colon, using the ids listed. Then run:"),
         "#   kratom-check --answers this-file.yaml",
-        "# Questions marked (optional) can stay empty.",
+        "# " + _("Questions marked (optional) can stay empty."),
     ]
     for question in questionnaire.questions:
-        optional = "" if question.required else " (optional)"
+        optional = "" if question.required else " " + _("(optional)")
         lines.append("")
         lines.append(f"# {question.text}{optional}")
         if question.ask_if is not None:
-            lines.append("# Answer only if it applies to you (see the question before).")
-        shape = "one or more, like [a, b]" if question.kind == "multiple" else "one"
-        lines.append(f"# Choose {shape} of:")
+            lines.append("# " + _("Answer only if it applies to you (see the question before)."))
+        if question.kind == "multiple":
+            lines.append("# " + _("Choose one or more, like [a, b], of:"))
+        else:
+            lines.append("# " + _("Choose one of:"))
         lines.extend(f"#   {choice.id}: {choice.label}" for choice in question.choices)
         lines.append(f"{question.id}:")
     return "\n".join(lines) + "\n"

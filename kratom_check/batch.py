@@ -12,6 +12,7 @@ from typing import Any, BinaryIO, TextIO
 
 from . import answers as answers_module
 from .errors import AnswersError
+from .i18n import _, ngettext
 from .questionnaire import Questionnaire
 from .scoring import score
 
@@ -138,8 +139,16 @@ def run(
 
 def describe(summary: Summary, questionnaire: Questionnaire) -> str:
     counts = ", ".join(f"{summary.levels[level.id]} {level.id}" for level in questionnaire.levels)
-    errors = f" {summary.errors} rows had errors (see their error rows)." if summary.errors else " No errors."
-    return f"Scored {summary.rows - summary.errors} of {summary.rows} rows: {counts}.{errors}"
+    scored = _("Scored {scored} of {rows} rows: {counts}.").format(
+        scored=summary.rows - summary.errors, rows=summary.rows, counts=counts
+    )
+    if not summary.errors:
+        no_errors = _("No errors.")
+        return f"{scored} {no_errors}"
+    errors = ngettext(
+        "{count} row had errors (see its error row).", "{count} rows had errors (see their error rows).", summary.errors
+    ).format(count=summary.errors)
+    return f"{scored} {errors}"
 
 
 def open_text(raw: BinaryIO) -> TextIO:

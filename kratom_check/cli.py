@@ -21,6 +21,11 @@ app = typer.Typer(
 )
 
 
+class Language(StrEnum):
+    en = "en"
+    es = "es"
+
+
 class Format(StrEnum):
     text = "text"
     json = "json"
@@ -62,6 +67,10 @@ def check(
         str | None, typer.Option("--questions", metavar="FILE", help="Use another questionnaire file.")
     ] = None,
     plain: Annotated[bool, typer.Option("--plain", help="No colour or styling.")] = False,
+    lang: Annotated[
+        Language | None,
+        typer.Option("--lang", help="Language of questions and report (default: from LC_ALL / LANG, else en)."),
+    ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show full details of internal errors.")] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
@@ -73,6 +82,9 @@ def check(
     terminal, it reads an answers file from there. Nothing is sent anywhere; nothing is saved
     unless you use --output.
     """
+    from . import i18n
+
+    i18n.activate(i18n.choose(lang.value if lang else None))
     if ctx.invoked_subcommand is not None:
         return
     with user_errors(debug=debug):
@@ -88,24 +100,25 @@ def _run(
     questions: str | None,
     plain: bool,
 ) -> None:
-    from . import answers, questionnaire, scoring
+    from . import answers, scoring, translation
     from . import output as saving
+    from .i18n import _
 
     if output is not None:
         saving.check_destination(output, force=force)
-    model = questionnaire.load(questions)
+    model = translation.load_localized(questions)
     if answers_path is None and sys.stdin.isatty():
         raw = _ask(model, plain=plain)
-        checked = answers.check(model, raw, "your answers")
+        checked = answers.check(model, raw, _("your answers"))
     else:
         checked = answers.load(model, answers_path or "-")
     for warning in checked.warnings:
-        say(f"Note: {warning}")
+        say(_("Note: {warning}").format(warning=warning))
     assessment = scoring.score(model, checked.values)
     if output is not None:
         content = _render_string(output_format, assessment, model)
         saving.write_atomically(output, content, force=force)
-        say(f"Saved the report to {output}")
+        say(_("Saved the report to {path}").format(path=output))
         return
     _print_report(output_format, assessment, model, plain=plain)
 

@@ -41,30 +41,30 @@ def load_trusted(source: Path, compiled: Path = COMPILED) -> Questionnaire | Non
         payload = json.loads(compiled.read_text(encoding="utf-8"))
         if payload.get("source_sha256") != digest(source.read_bytes()):
             return None
-        model = _build(Questionnaire, payload["questionnaire"])
+        model = build_trusted(Questionnaire, payload["questionnaire"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     return model if isinstance(model, Questionnaire) else None
 
 
-def _build(annotation: Any, value: Any) -> Any:
+def build_trusted(annotation: Any, value: Any) -> Any:
     """Rebuild models from their own dump without validating again (the dump was validated)."""
     if value is None:
         return None
     origin = typing.get_origin(annotation)
     arguments = typing.get_args(annotation)
     if origin is typing.Annotated:
-        return _build(arguments[0], value)
+        return build_trusted(arguments[0], value)
     if origin in (typing.Union, types.UnionType):
         inner = [argument for argument in arguments if argument is not type(None)]
-        return _build(inner[0], value)
+        return build_trusted(inner[0], value)
     if origin is tuple:
-        return tuple(_build(arguments[0], item) for item in value)
+        return tuple(build_trusted(arguments[0], item) for item in value)
     if origin is dict:
-        return {key: _build(arguments[1], item) for key, item in value.items()}
+        return {key: build_trusted(arguments[1], item) for key, item in value.items()}
     if isinstance(annotation, type) and issubclass(annotation, Model):
         fields = {
-            name: _build(info.annotation, value[info.alias or name])
+            name: build_trusted(info.annotation, value[info.alias or name])
             for name, info in annotation.model_fields.items()
             if (info.alias or name) in value
         }

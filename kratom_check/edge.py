@@ -10,6 +10,7 @@ from contextlib import contextmanager
 import typer
 
 from .errors import KratomCheckError
+from .i18n import _
 
 EXIT_INTERNAL = 1
 EXIT_INTERRUPTED = 130
@@ -34,13 +35,13 @@ def user_errors(*, debug: bool = False) -> Iterator[None]:
     try:
         yield
     except KratomCheckError as exc:
-        say(f"Error: {exc.message}")
+        say(_("Error: {message}").format(message=exc.message))
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
-        say("\nStopped. Nothing was saved.")
+        say("\n" + _("Stopped. Nothing was saved."))
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except EOFError:
-        say("\nThe input ended before the check was done. Nothing was saved.")
+        say("\n" + _("The input ended before the check was done. Nothing was saved."))
         raise typer.Exit(2) from None
     except BrokenPipeError:
         # The reader went away (for example `| head -1`): stop quietly.
@@ -53,8 +54,10 @@ def user_errors(*, debug: bool = False) -> Iterator[None]:
         if debug:
             raise
         say(
-            "Error: kratom-check hit an internal problem. This is a bug, not something you did. "
-            "Run again with --debug to see the details, and please report it."
+            _(
+                "Error: kratom-check hit an internal problem. This is a bug, not something you did. "
+                "Run again with --debug to see the details, and please report it."
+            )
         )
         raise typer.Exit(EXIT_INTERNAL) from None
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from .i18n import N_, _, ngettext
+
 
 class KratomCheckError(Exception):
     """A problem the user can fix. Carries every problem found, so one run reports them all."""
 
     exit_code = 2
-    heading = "There is a problem."
+    heading = N_("There is a problem.")
 
     def __init__(self, problems: str | Iterable[str]) -> None:
         self.problems = [problems] if isinstance(problems, str) else list(problems)
@@ -20,22 +22,23 @@ class KratomCheckError(Exception):
         if len(self.problems) == 1:
             return self.problems[0]
         listed = "\n".join(f"  - {problem}" for problem in self.problems)
-        return f"{self.heading} ({len(self.problems)} problems)\n{listed}"
+        count = ngettext("{count} problem", "{count} problems", len(self.problems)).format(count=len(self.problems))
+        return f"{_(self.heading)} ({count})\n{listed}"
 
 
 class QuestionnaireError(KratomCheckError):
     """The questionnaire file cannot be used as it is."""
 
-    heading = "The questionnaire file has problems."
+    heading = N_("The questionnaire file has problems.")
 
 
 class AnswersError(KratomCheckError):
     """The answers given cannot be scored as they are."""
 
-    heading = "The answers have problems. No report was made."
+    heading = N_("The answers have problems. No report was made.")
 
 
 class OutputError(KratomCheckError):
     """The report could not be written where the user asked."""
 
-    heading = "The report was not saved."
+    heading = N_("The report was not saved.")

@@ -7,8 +7,9 @@ from html import escape
 from importlib import resources
 from string import Template
 
+from .i18n import language
 from .questionnaire import Questionnaire
-from .report import HEADINGS, refs, resource_text, source_line
+from .report import heading, refs, resource_text, source_line
 from .scoring import Assessment, Cited, ResourceLine
 
 
@@ -25,7 +26,7 @@ def _section(key: str, items: Iterable[str], *, numbered: bool = False) -> str:
     if not rows:
         return ""
     tag = "ol" if numbered else "ul"
-    return f"<h2>{escape(HEADINGS[key])}</h2>\n<{tag}>\n" + "\n".join(rows) + f"\n</{tag}>"
+    return f"<h2>{escape(heading(key))}</h2>\n<{tag}>\n" + "\n".join(rows) + f"\n</{tag}>"
 
 
 def page(assessment: Assessment, questionnaire: Questionnaire) -> str:
@@ -33,9 +34,9 @@ def page(assessment: Assessment, questionnaire: Questionnaire) -> str:
     contacts = ""
     if assessment.lead_resources:
         lines = "<br>".join(_resource(assessment, line) for line in assessment.lead_resources)
-        contacts = f'<div class="contacts">{escape(HEADINGS["lead"])}<br>{lines}</div>'
+        contacts = f'<div class="contacts">{escape(heading("lead"))}<br>{lines}</div>'
     cautions = (
-        f'{_cited(assessment, caution)}<br><span class="next">{escape(HEADINGS["next_step"])}: '
+        f'{_cited(assessment, caution)}<br><span class="next">{escape(heading("next_step"))}: '
         f"{escape(caution.next_step)}</span>"
         for caution in assessment.cautions
     )
@@ -51,6 +52,13 @@ def page(assessment: Assessment, questionnaire: Questionnaire) -> str:
             text = text.replace(escape(source.url), f'<a href="{escape(source.url)}">{escape(source.url)}</a>')
         sources.append(text)
     return template.substitute(
+        lang=escape(language()),
+        result_label=escape(heading("result")),
+        answers_label=escape(heading("answers")),
+        question_label=escape(heading("question")),
+        answer_label=escape(heading("answer")),
+        notice_label=escape(heading("notice")),
+        sources_label=escape(heading("sources")),
         title=escape(questionnaire.title),
         level=escape(assessment.level),
         level_title=escape(assessment.level_title),

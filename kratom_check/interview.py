@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from .i18n import _
 from .questionnaire import Question, Questionnaire
 from .scoring import asked_questions, is_asked
 
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
 
 BACK = "b"
 HELP = "?"
-_SHORTCUTS = {"y": "yes", "n": "no"}
+_SHORTCUTS = {"y": "yes", "s": "yes", "si": "yes", "n": "no"}
 
 
 def interview(questionnaire: Questionnaire, console: Console, read: Callable[[], str]) -> dict[str, str | list[str]]:
@@ -40,11 +41,12 @@ def interview(questionnaire: Questionnaire, console: Console, read: Callable[[],
             console.print("> ", end="")
             typed = read().strip()
             if typed == HELP:
-                console.print(f"[cyan]Why we ask:[/cyan] {escape(question.help)}")
+                why = _("Why we ask:")
+                console.print(f"[cyan]{escape(why)}[/cyan] {escape(question.help)}")
                 continue
             if typed.lower() == BACK:
                 if not history:
-                    console.print("This is the first question. There is nothing to go back to.")
+                    console.print(escape(_("This is the first question. There is nothing to go back to.")))
                     continue
                 index = history.pop()
                 chosen.pop(questions[index].id, None)
@@ -73,35 +75,38 @@ def _show(console: Console, question: Question, position: int, total: int) -> No
     from rich.markup import escape
 
     console.print()
-    console.print(f"[dim]Question {position} of {total}[/dim]")
+    counter = _("Question {position} of {total}").format(position=position, total=total)
+    console.print(f"[dim]{escape(counter)}[/dim]")
     console.print(f"[bold]{escape(question.text)}[/bold]")
     for number, choice in enumerate(question.choices, 1):
         console.print(f"  {number}. {escape(choice.label)}")
-    how = "Type one or more numbers, like 1,3." if question.kind == "multiple" else "Type a number."
-    extras = [f"{HELP} = why we ask", f"{BACK} = go back"]
+    how = _("Type one or more numbers, like 1,3.") if question.kind == "multiple" else _("Type a number.")
+    extras = [_("{key} = why we ask").format(key=HELP), _("{key} = go back").format(key=BACK)]
     if not question.required:
-        extras.append("Enter = skip")
-    console.print(f"[dim]{how} ({', '.join(extras)})[/dim]")
+        extras.append(_("Enter = skip"))
+    console.print(f"[dim]{escape(how)} ({escape(', '.join(extras))})[/dim]")
 
 
 def parse_typed(question: Question, typed: str) -> tuple[tuple[str, ...], str | None]:
     """What a person typed -> choice ids, or a one-line reason to type it again."""
     count = len(question.choices)
     if not typed:
-        return (), f"Please type a number from 1 to {count}."
+        return (), _("Please type a number from 1 to {count}.").format(count=count)
     tokens = [token for token in re.split(r"[,\s]+", typed) if token]
     picked: list[str] = []
     for token in tokens:
         choice_id = _token_choice(question, token)
         if choice_id is None:
-            return (), f"'{token}' is not one of the choices. Type a number from 1 to {count}."
+            return (), _("'{typed}' is not one of the choices. Type a number from 1 to {count}.").format(
+                typed=token, count=count
+            )
         if choice_id not in picked:
             picked.append(choice_id)
     if question.kind != "multiple" and len(picked) > 1:
-        return (), "Please pick just one number for this question."
+        return (), _("Please pick just one number for this question.")
     exclusive = [choice.label for choice in question.choices if choice.exclusive and choice.id in picked]
     if exclusive and len(picked) > 1:
-        return (), f'"{exclusive[0]}" cannot be picked with other choices.'
+        return (), _('"{choice}" cannot be picked with other choices.').format(choice=exclusive[0])
     return tuple(picked), None
 
 

@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 
 _AMOUNT = r"\d+(?:\.\d+)?\s*(?:g|grams?|mg|milligrams?|teaspoons?|tsp|capsules?|doses?|times|cups?|shots?)?"
 
+_DIRECTIVE_ES = r"(?:^|[.!?:;¿¡]\s*|\b(?:debe|debería|puede|trate de|por favor|solo|no|nunca)\s+)"
+_AMOUNT_ES = r"\d+(?:[.,]\d+)?\s*(?:g|gramos?|mg|miligramos?|cucharaditas?|cápsulas?|dosis|veces|tazas?)?"
+
 # Recommending or bounding an amount, frequency, schedule or taper. Restating an answer
 # ("Less than 5 grams") has no directive verb, and "no amount is known to be safe" names no dose.
 # A directive: the start of a sentence or a modal ("you can take…"), so that restating an answer
@@ -48,13 +51,36 @@ DOSING_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("sets a schedule", r"\bevery\s+\d+\s*(hours?|hrs?)\b"),
         ("gives a taper", r"\b(taper|tapering|wean|weaning)\b"),
         ("gives a taper", r"\b(reduce|cut|lower|decrease|drop)\b[^.!?]{0,30}\bby\s+\d+"),
+        # Spanish: the same advice in the words a Spanish report would use.
+        (
+            "bounds an amount",
+            _DIRECTIVE_ES + r"(tome|use|consuma|limite|mantenga|quédese)\b[^.!?]{0,40}?"
+            r"\b(no más de|más de|menos de|hasta|como máximo|solo|entre)\s+" + _AMOUNT_ES,
+        ),
+        (
+            "calls a dose safe",
+            r"\b(dosis|cantidad|cantidades)\s+(segura|seguras|recomendada|sugerida|adecuada|correcta|ideal|máxima|inicial)\b",
+        ),
+        ("calls a dose safe", r"\bes\s+seguro\s+(tomar|usar|consumir)\b"),
+        ("limits use", r"\blimite\s+(su|el)\s+(uso|consumo)\b"),
+        (
+            "sets a schedule",
+            _DIRECTIVE_ES
+            + r"(tome|use|consuma)\b[^.!?]{0,30}\b(una vez|dos veces|\d+\s+veces)\s+(al|por|cada)\s+(día|semana)\b",
+        ),
+        ("sets a schedule", r"\bcada\s+\d+\s*horas?\b"),
+        ("gives a taper", r"\b(reducción|disminución|retiro)\s+gradual\b"),
+        ("gives a taper", r"\b(reduzca|disminuya|baje)\b[^.!?]{0,30}\b(en\s+\d+|poco a poco)"),
     )
 )
 
 # Person-first language (NIDA, "Words matter"). Proper names of agencies are allowed.
 STIGMA_PATTERN = re.compile(
     r"\b(abuse|abuser|abusers|abusing|addict|addicts|junkie|junkies|clean|dirty|druggie|drug habit|"
-    r"users?|misuser|misusers)\b",
+    r"users?|misuser|misusers|"
+    r"abuso|abusos|abusador|abusadora|abusadores|adicto|adicta|adictos|adictas|drogadicto|drogadicta|"
+    r"drogadictos|yonqui|yonquis|limpio|limpia|limpios|sucio|sucia|sucios|vicioso|viciosa|usuario|usuaria|"
+    r"usuarios|usuarias)\b",
     re.IGNORECASE,
 )
 ALLOWED_NAMES = (
@@ -102,28 +128,8 @@ class Wording:
 
 
 def wordings(questionnaire: Questionnaire) -> Iterator[Wording]:
-    """Every user-facing string in a questionnaire."""
-    yield Wording("title", questionnaire.title, False)
-    yield Wording("intro", questionnaire.intro, False)
-    for index, notice in enumerate(questionnaire.notice):
-        yield Wording(f"notice[{index}]", notice, False)
-    for level in questionnaire.levels:
-        yield Wording(f"levels.{level.id}.title", level.title, False)
-        yield Wording(f"levels.{level.id}.meaning", level.meaning, True)
-    for question in questionnaire.questions:
-        yield Wording(f"questions.{question.id}.text", question.text, False)
-        yield Wording(f"questions.{question.id}.help", question.help, False)
-        for choice in question.choices:
-            yield Wording(f"questions.{question.id}.choices.{choice.id}", choice.label, False)
-    for factor in questionnaire.factors:
-        yield Wording(f"factors.{factor.id}.title", factor.title, False)
-    for rule in questionnaire.rules:
-        if rule.red_flag:
-            yield Wording(f"rules.{rule.id}.red_flag", rule.red_flag, True)
-    for caution in questionnaire.cautions:
-        yield Wording(f"cautions.{caution.id}.text", caution.text, True)
-        yield Wording(f"cautions.{caution.id}.next_step", caution.next_step, True)
-    for advice in questionnaire.advice:
-        yield Wording(f"advice.{advice.id}", advice.text, True)
-    for resource in questionnaire.resources:
-        yield Wording(f"resources.{resource.id}", f"{resource.name}: {resource.contact}. {resource.text}", True)
+    """Every user-facing string in a questionnaire, keyed as in its translation files."""
+    from .translation import dump, text_slots
+
+    for key, container, field, paragraph in text_slots(dump(questionnaire)):
+        yield Wording(key, container[field], paragraph)

@@ -8,19 +8,24 @@ import tempfile
 from pathlib import Path
 
 from .errors import OutputError
+from .i18n import _
 
 
 def check_destination(path: Path, *, force: bool) -> None:
     """Fail before any questions are asked if the report could not be saved there."""
     if path.is_dir():
-        raise OutputError(f"{path}: this is a folder. Give a file name for the report, like report.txt.")
+        raise OutputError(
+            _("{path}: this is a folder. Give a file name for the report, like report.txt.").format(path=path)
+        )
     if path.exists() and not force:
-        raise OutputError(f"{path}: this file already exists. Use --force to replace it, or pick another name.")
+        raise OutputError(_already_exists(path))
     parent = path.parent
     if not parent.is_dir():
-        raise OutputError(f"{parent}: this folder does not exist. Create it first, or pick another place.")
+        raise OutputError(
+            _("{folder}: this folder does not exist. Create it first, or pick another place.").format(folder=parent)
+        )
     if not os.access(parent, os.W_OK | os.X_OK):
-        raise OutputError(f"{parent}: you cannot write in this folder. Pick another place.")
+        raise OutputError(_("{folder}: you cannot write in this folder. Pick another place.").format(folder=parent))
 
 
 def write_atomically(path: Path, content: str, *, force: bool) -> None:
@@ -29,7 +34,9 @@ def write_atomically(path: Path, content: str, *, force: bool) -> None:
     try:
         descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write here ({exc.strerror}).") from None
+        raise OutputError(
+            _("{path}: cannot write the report ({reason}).").format(path=path, reason=exc.strerror)
+        ) from None
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
             stream.write(content)
@@ -41,7 +48,9 @@ def write_atomically(path: Path, content: str, *, force: bool) -> None:
         else:
             _place_without_overwriting(temporary, path)
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write the report ({exc.strerror or exc}).") from None
+        raise OutputError(
+            _("{path}: cannot write the report ({reason}).").format(path=path, reason=exc.strerror or exc)
+        ) from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
@@ -52,11 +61,13 @@ def _place_without_overwriting(temporary: str, path: Path) -> None:
     try:
         os.link(temporary, path)
     except FileExistsError:
-        raise OutputError(
-            f"{path}: this file already exists. Use --force to replace it, or pick another name."
-        ) from None
+        raise OutputError(_already_exists(path)) from None
     except OSError:
         # Some file systems have no hard links; fall back to a checked rename.
         if path.exists():
-            raise OutputError(f"{path}: this file already exists. Use --force to replace it.") from None
+            raise OutputError(_already_exists(path)) from None
         os.replace(temporary, path)
+
+
+def _already_exists(path: Path) -> str:
+    return _("{path}: this file already exists. Use --force to replace it, or pick another name.").format(path=path)

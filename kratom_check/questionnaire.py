@@ -142,6 +142,7 @@ class Source(Model):
 
 class Questionnaire(Model):
     schema_version: Literal[1]
+    languages: tuple[Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")], ...] = Field(("en",), min_length=1)
     id: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
     version: Text
     title: Text

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .answers import as_contract
+from .i18n import N_, _, language
 from .questionnaire import Questionnaire
 from .scoring import Assessment, CautionResult, Cited, ResourceLine
 
@@ -19,19 +20,26 @@ REPORT_FORMAT_VERSION = 1
 # Style by level rank (lowest level first), so the palette needs no level ids.
 _LEVEL_STYLES = ("bold green", "bold yellow", "bold red", "bold white on red")
 
-HEADINGS = {
-    "lead": "Get help now",
-    "result": "Your result",
-    "red_flags": "Warning signs you told us about",
-    "cautions": "What we noticed",
-    "next_steps": "What to do next",
-    "ask_clinician": "Questions to ask a clinician",
-    "resources": "Where to get help",
-    "notice": "Please know",
-    "sources": "Sources",
-    "answers": "Your answers",
-    "next_step": "Next step",
+_HEADINGS = {
+    "lead": N_("Get help now"),
+    "result": N_("Your result"),
+    "red_flags": N_("Warning signs you told us about"),
+    "cautions": N_("What we noticed"),
+    "next_steps": N_("What to do next"),
+    "ask_clinician": N_("Questions to ask a clinician"),
+    "resources": N_("Where to get help"),
+    "notice": N_("Please know"),
+    "sources": N_("Sources"),
+    "answers": N_("Your answers"),
+    "next_step": N_("Next step"),
+    "question": N_("Question"),
+    "answer": N_("Your answer"),
 }
+
+
+def heading(key: str) -> str:
+    """A report heading in the active language."""
+    return _(_HEADINGS[key])
 
 
 def refs(assessment: Assessment, line: Cited) -> str:
@@ -45,7 +53,7 @@ def resource_text(item: ResourceLine) -> str:
 def _caution_lines(assessment: Assessment, caution: CautionResult) -> tuple[str, str]:
     return (
         f"{caution.text} {refs(assessment, caution)}",
-        f"{HEADINGS['next_step']}: {caution.next_step}",
+        f"{heading('next_step')}: {caution.next_step}",
     )
 
 
@@ -81,40 +89,40 @@ def layout(assessment: Assessment, questionnaire: Questionnaire) -> list[Entry |
     style = _LEVEL_STYLES[min(rank[assessment.level], len(_LEVEL_STYLES) - 1)]
     entries: list[Entry | None] = []
 
-    def heading(key: str, heading_style: str = "bold underline") -> None:
+    def add_heading(key: str, heading_style: str = "bold underline") -> None:
         if entries:
             entries.append(None)
-        entries.append(Entry((((HEADINGS[key], heading_style),),), heading=True))
+        entries.append(Entry((((heading(key), heading_style),),), heading=True))
 
     def cited(line: Cited | ResourceLine, body: str, body_style: str = "") -> tuple[Segment, ...]:
         return ((body, body_style), (" ", ""), (refs(assessment, line), "dim"))
 
     if assessment.lead_resources:
-        heading("lead", style)
+        add_heading("lead", style)
         for resource in assessment.lead_resources:
             entries.append(Entry((cited(resource, resource_text(resource), "bold"),), "-"))
         entries.append(None)
-    entries.append(Entry((((f"{HEADINGS['result']}: ", "bold"), (assessment.level_title, style)),)))
+    entries.append(Entry((((f"{heading('result')}: ", "bold"), (assessment.level_title, style)),)))
     entries.append(Entry((((assessment.level_meaning, ""),),)))
     if assessment.red_flags:
-        heading("red_flags")
+        add_heading("red_flags")
         entries.extend(Entry((cited(flag, flag.text, "bold"),), "!") for flag in assessment.red_flags)
     if assessment.cautions:
-        heading("cautions")
+        add_heading("cautions")
         for number, caution in enumerate(assessment.cautions, 1):
-            step = ((f"{HEADINGS['next_step']}: {caution.next_step}", "italic"),)
+            step = ((f"{heading('next_step')}: {caution.next_step}", "italic"),)
             entries.append(Entry((cited(caution, caution.text), step), f"{number}."))
     for key in ("next_steps", "ask_clinician"):
         lines: Sequence[Cited] = getattr(assessment, key)
         if lines:
-            heading(key)
+            add_heading(key)
             entries.extend(Entry((cited(line, line.text),), "-") for line in lines)
     if assessment.resources:
-        heading("resources")
+        add_heading("resources")
         entries.extend(Entry((cited(line, resource_text(line)),), "-") for line in assessment.resources)
-    heading("notice")
+    add_heading("notice")
     entries.extend(Entry((((notice, ""),),), "-") for notice in assessment.notice)
-    heading("sources")
+    add_heading("sources")
     for number in range(1, len(assessment.sources) + 1):
         entries.append(Entry((((source_line(assessment, number).split(". ", 1)[1], "dim"),),), f"{number}."))
     return entries
@@ -192,13 +200,13 @@ def markdown(assessment: Assessment, questionnaire: Questionnaire) -> str:
     def section(key: str, items: Sequence[str], *, numbered: bool = False) -> None:
         if not items:
             return
-        lines.extend([f"## {HEADINGS[key]}", ""])
+        lines.extend([f"## {heading(key)}", ""])
         for number, entry in enumerate(items, 1):
             lines.append(f"{number}. {entry}" if numbered else f"- {entry}")
         lines.append("")
 
     section("lead", [f"**{resource_text(r)}** {refs(assessment, r)}" for r in assessment.lead_resources])
-    lines.extend([f"## {HEADINGS['result']}: {assessment.level_title}", "", assessment.level_meaning, ""])
+    lines.extend([f"## {heading('result')}: {assessment.level_title}", "", assessment.level_meaning, ""])
     section("red_flags", [f"**{flag.text}** {refs(assessment, flag)}" for flag in assessment.red_flags])
     section(
         "cautions",
@@ -236,6 +244,7 @@ def as_dict(assessment: Assessment, questionnaire: Questionnaire) -> dict[str, A
     return {
         "format": "kratom-check-report",
         "format_version": REPORT_FORMAT_VERSION,
+        "language": language(),
         "questionnaire": {"id": assessment.questionnaire_id, "version": assessment.questionnaire_version},
         "level": assessment.level,
         "level_title": assessment.level_title,

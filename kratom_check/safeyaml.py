@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .errors import KratomCheckError
+from .i18n import _
 
 if TYPE_CHECKING:
     pass
@@ -62,7 +63,7 @@ class Document:
 
 
 def display_name(path: str) -> str:
-    return "standard input" if path == "-" else path
+    return _("standard input") if path == "-" else path
 
 
 def read_text(path: str, error: type[KratomCheckError]) -> str:
@@ -74,27 +75,33 @@ def read_text(path: str, error: type[KratomCheckError]) -> str:
         else:
             file_path = Path(path)
             if file_path.is_dir():
-                raise error(f"{name}: this is a folder. Give the path of a file.")
+                raise error(_("{name}: this is a folder. Give the path of a file.").format(name=name))
             with file_path.open("rb") as stream:
                 raw = _read_limited(stream)
     except FileNotFoundError:
-        raise error(f"{name}: no such file. Check the path and try again.") from None
+        raise error(_("{name}: no such file. Check the path and try again.").format(name=name)) from None
     except PermissionError:
-        raise error(f"{name}: permission denied. Check that you can read this file.") from None
+        raise error(_("{name}: permission denied. Check that you can read this file.").format(name=name)) from None
     except OSError as exc:
-        raise error(f"{name}: cannot read this file ({exc.strerror or exc}).") from None
+        raise error(
+            _("{name}: cannot read this file ({reason}).").format(name=name, reason=exc.strerror or exc)
+        ) from None
     if raw is None:
         raise error(
-            f"{name}: the file is larger than {MAX_BYTES // 1024 // 1024} MiB, the most "
-            "kratom-check reads. Check that this is the right file."
+            _(
+                "{name}: the file is larger than {limit} MiB, the most kratom-check reads. "
+                "Check that this is the right file."
+            ).format(name=name, limit=MAX_BYTES // 1024 // 1024)
         )
     if b"\0" in raw:
-        raise error(f"{name}: this looks like a binary file. Give a YAML or JSON text file.")
+        raise error(_("{name}: this looks like a binary file. Give a YAML or JSON text file.").format(name=name))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise error(
-            f"{name}: the file is not UTF-8 text (bad byte at position {exc.start}). Save it as UTF-8 and try again."
+            _(
+                "{name}: the file is not UTF-8 text (bad byte at position {position}). Save it as UTF-8 and try again."
+            ).format(name=name, position=exc.start)
         ) from None
     return text
 
@@ -111,7 +118,7 @@ def load_document(path: str, error: type[KratomCheckError]) -> Document:
 def parse(text: str, name: str, error: type[KratomCheckError]) -> Document:
     """Parse YAML (or JSON, which YAML reads too) into a Document; raise `error` if unusable."""
     if not text.strip():
-        raise error(f"{name}: the file is empty.")
+        raise error(_("{name}: the file is empty.").format(name=name))
     stripped = text.lstrip()
     if stripped[:1] in ("{", "["):
         document = _parse_json(text, name, error)
@@ -125,7 +132,7 @@ def _parse_json(text: str, name: str, error: type[KratomCheckError]) -> Document
         result: dict[str, Any] = {}
         for key, value in pairs:
             if key in result:
-                raise error(f"{name}: the key '{key}' appears twice. Keep only one.")
+                raise error(_("{name}: the key '{key}' appears twice. Keep only one.").format(name=name, key=key))
             result[key] = value
         return result
 
@@ -154,7 +161,7 @@ def _depth(data: Any) -> int:
 
 
 def _too_deep(name: str, error: type[KratomCheckError]) -> KratomCheckError:
-    return error(f"{name}: the data is nested more than {MAX_DEPTH} levels deep.")
+    return error(_("{name}: the data is nested more than {depth} levels deep.").format(name=name, depth=MAX_DEPTH))
 
 
 class _Open:
@@ -198,10 +205,10 @@ class _Builder:
             problem = exc.problem or exc.context or "not valid YAML"
             source_lines = text.splitlines()
             has_tab = line <= len(source_lines) and "\t" in source_lines[line - 1]
-            hint = " Use spaces, not tabs, to indent." if has_tab else ""
-            raise self.fail(line, f"not valid YAML: {problem}.{hint}") from None
+            hint = " " + _("Use spaces, not tabs, to indent.") if has_tab else ""
+            raise self.fail(line, _("not valid YAML: {problem}.").format(problem=problem) + hint) from None
         except yaml.YAMLError as exc:
-            raise self.error(f"{self.name}: not valid YAML ({exc}).") from None
+            raise self.error(_("{name}: not valid YAML ({problem}).").format(name=self.name, problem=exc)) from None
 
     def build(self, text: str) -> Document:
         yaml = self.yaml
@@ -213,7 +220,7 @@ class _Builder:
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    raise self.fail(line, "the file holds more than one YAML document (---). Keep one.")
+                    raise self.fail(line, _("the file holds more than one YAML document (---). Keep one."))
                 continue
             if isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
                 done = stack.pop()
@@ -225,13 +232,19 @@ class _Builder:
                 continue
             if isinstance(event, yaml.AliasEvent):
                 if event.anchor not in self.anchors:
-                    raise self.fail(line, f"the alias *{event.anchor} refers to an unknown or unfinished anchor.")
+                    raise self.fail(
+                        line,
+                        _("the alias *{anchor} refers to an unknown or unfinished anchor.").format(anchor=event.anchor),
+                    )
                 value, size = self.anchors[event.anchor]
                 self.count += size
                 if self.count > MAX_VALUES:
-                    raise self.fail(line, f"the file expands to more than {MAX_VALUES} values (too many aliases).")
+                    raise self.fail(
+                        line,
+                        _("the file expands to more than {count} values (too many aliases).").format(count=MAX_VALUES),
+                    )
                 if stack and self._wants_key(stack[-1]):
-                    raise self.fail(line, "an alias cannot be used as a key.")
+                    raise self.fail(line, _("an alias cannot be used as a key."))
                 result = self._place(stack, value, line)
                 continue
             if isinstance(event, yaml.ScalarEvent):
@@ -247,9 +260,11 @@ class _Builder:
             if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
                 self._check_tag(event.tag, line)
                 if stack and self._wants_key(stack[-1]):
-                    raise self.fail(line, "a key must be a plain value, not a list or mapping.")
+                    raise self.fail(line, _("a key must be a plain value, not a list or mapping."))
                 if len(stack) >= MAX_DEPTH:
-                    raise self.fail(line, f"the data is nested more than {MAX_DEPTH} levels deep.")
+                    raise self.fail(
+                        line, _("the data is nested more than {depth} levels deep.").format(depth=MAX_DEPTH)
+                    )
                 self._count(line)
                 container: dict[Any, Any] | list[Any] = {} if isinstance(event, yaml.MappingStartEvent) else []
                 path = self._child_path(stack)
@@ -257,13 +272,13 @@ class _Builder:
                 self.lines.setdefault(path, line)
                 stack.append(_Open(container, path, event.anchor, self.count))
         if documents == 0:
-            raise self.error(f"{self.name}: the file is empty.")
+            raise self.error(_("{name}: the file is empty.").format(name=self.name))
         return Document(self.name, result, self.lines)
 
     def _count(self, line: int) -> None:
         self.count += 1
         if self.count > MAX_VALUES:
-            raise self.fail(line, f"the file holds more than {MAX_VALUES} values.")
+            raise self.fail(line, _("the file holds more than {count} values.").format(count=MAX_VALUES))
 
     @staticmethod
     def _wants_key(top: _Open) -> bool:
@@ -271,10 +286,12 @@ class _Builder:
 
     def _take_key(self, top: _Open, key: Any, line: int) -> None:
         if not isinstance(key, str | int | float | bool) and key is not None:
-            raise self.fail(line, "a key must be a plain value.")
+            raise self.fail(line, _("a key must be a plain value."))
         assert isinstance(top.value, dict)
         if key in top.value:
-            raise self.fail(line, f"the key '{key}' appears twice in the same mapping. Keep only one.")
+            raise self.fail(
+                line, _("the key '{key}' appears twice in the same mapping. Keep only one.").format(key=key)
+            )
         top.pending_key = key
         top.has_key = True
         self.lines[(*top.path, _path_key(key))] = line
@@ -303,7 +320,7 @@ class _Builder:
 
     def _check_tag(self, tag: str | None, line: int) -> None:
         if tag is not None and tag not in _SAFE_TAGS:
-            raise self.fail(line, f"the YAML tag '{tag}' is not allowed. Use plain values only.")
+            raise self.fail(line, _("the YAML tag '{tag}' is not allowed. Use plain values only.").format(tag=tag))
 
     def _scalar(self, event: Any, line: int) -> Any:
         yaml = self.yaml
@@ -321,7 +338,9 @@ class _Builder:
         try:
             return self.constructor.construct_object(node)
         except (yaml.YAMLError, ValueError):
-            raise self.fail(line, f"'{event.value}' is not a valid {tag.rsplit(':', 1)[-1]}.") from None
+            raise self.fail(
+                line, _("'{value}' is not a valid {kind}.").format(value=event.value, kind=tag.rsplit(":", 1)[-1])
+            ) from None
 
 
 def _path_key(key: Any) -> PathKey:

@@ -56,7 +56,7 @@ def test_bad_rows_get_error_rows_and_the_rest_are_scored(run_cli: Run) -> None:
 def test_summary_counts_levels_and_errors_on_standard_error(run_cli: Run) -> None:
     result = run_cli("batch", "-", input=jsonl(GOOD, GOOD, "{"))
     assert result.stderr == (
-        "Scored 2 of 3 rows: 0 low, 2 moderate, 0 high, 0 urgent. 1 rows had errors (see their error rows).\n"
+        "Scored 2 of 3 rows: 0 low, 2 moderate, 0 high, 0 urgent. 1 row had errors (see its error row).\n"
     )
 
 

@@ -21,8 +21,11 @@ SOURCE = (REPO / "questions.yaml").read_text(encoding="utf-8")
 
 
 def write(tmp_path: Path, text: str, name: str = "questions.yaml") -> Path:
+    """A questionnaire file, with the packaged Spanish texts beside it."""
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
+    spanish = (REPO / "questions.es.yaml").read_text(encoding="utf-8")
+    path.with_name(f"{path.stem}.es.yaml").write_text(spanish, encoding="utf-8")
     return path
 
 

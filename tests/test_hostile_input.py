@@ -139,7 +139,7 @@ def test_unsafe_yaml_tags_are_refused(run_cli: Run, tmp_path: Path, tag: str) ->
     [
         ("3", "3 is not a choice"),
         ("null", "'frequency' needs an answer"),
-        ("{nested: mapping}", "a dict is not a choice"),
+        ("{nested: mapping}", "a nested list or mapping is not a choice"),
         ("[daily, weekly]", "give one answer, not a list"),
         ("hourly", "'hourly' is not a choice"),
     ],

@@ -43,10 +43,10 @@ def batch(
     """
     with user_errors(debug=debug_requested()):
         from .. import batch as batching
-        from .. import questionnaire
+        from .. import translation
         from ..errors import AnswersError
 
-        model = questionnaire.load(questions)
+        model = translation.load_localized(questions)
         chosen_input = input_format or (BatchFormat.csv if file.lower().endswith(".csv") else BatchFormat.jsonl)
         try:
             raw = sys.stdin.buffer if file == "-" else Path(file).open("rb")  # noqa: SIM115 - closed below

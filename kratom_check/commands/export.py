@@ -19,8 +19,9 @@ def fhir_questionnaire(
     with user_errors(debug=debug_requested()):
         import json
 
-        from .. import fhir, questionnaire
+        from .. import fhir, translation
 
         emit(
-            json.dumps(fhir.questionnaire_resource(questionnaire.load(questions)), indent=2, ensure_ascii=False) + "\n"
+            json.dumps(fhir.questionnaire_resource(translation.load_localized(questions)), indent=2, ensure_ascii=False)
+            + "\n"
         )

@@ -26,8 +26,8 @@ def template(
     Fill it in, then score it with: kratom-check --answers FILE
     """
     with user_errors(debug=debug_requested()):
-        from .. import questionnaire
+        from .. import translation
         from ..answers import template_json, template_yaml
 
-        model = questionnaire.load(questions)
+        model = translation.load_localized(questions)
         emit(template_yaml(model) if output_format is TemplateFormat.yaml else template_json(model))

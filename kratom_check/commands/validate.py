@@ -21,10 +21,19 @@ def validate(
     Exit 0 when the file can be used (warnings do not fail it), 2 when it has problems.
     """
     with user_errors(debug=debug_requested()):
-        from .. import authoring, questionnaire
+        from pathlib import Path
+
+        from .. import authoring, questionnaire, translation
+        from ..errors import QuestionnaireError
 
         model = questionnaire.load_checked(file)
         warnings = authoring.warnings(model)
+        if file != "-":
+            source = Path(file) if file else questionnaire.packaged_path()
+            missing, stale = translation.coverage_problems(model, source)
+            if missing:
+                raise QuestionnaireError(missing)
+            warnings += stale
         for warning in warnings:
             say(f"Warning: {warning}")
         name = "standard input" if file == "-" else (file or str(questionnaire.packaged_path()))

@@ -1,0 +1,56 @@
+"""Babel steps for the CLI's message catalogs, shared by the tests and `python -m tests.catalogs`.
+
+Extract the strings marked with _(), N_() and ngettext() from kratom_check, merge them into each
+language's .po file, and compile the .mo that ships in the wheel.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+REPO = Path(__file__).resolve().parent.parent
+LOCALES = REPO / "kratom_check" / "locales"
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+
+
+def extracted() -> Catalog:
+    catalog = Catalog(project="kratom-check")
+    for _filename, _lineno, message, _comments, _context in extract_from_dir(
+        str(REPO / "kratom_check"), method_map=[("**.py", "python")], keywords=KEYWORDS
+    ):
+        catalog.add(message)
+    return catalog
+
+
+def po_path(language: str) -> Path:
+    return LOCALES / language / "LC_MESSAGES" / "kratom_check.po"
+
+
+def read(language: str) -> Catalog:
+    with po_path(language).open("rb") as stream:
+        return read_po(stream, locale=language)
+
+
+def compiled(catalog: Catalog) -> bytes:
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    return buffer.getvalue()
+
+
+def update(language: str) -> None:
+    catalog = read(language)
+    catalog.update(extracted(), no_fuzzy_matching=True)
+    with po_path(language).open("wb") as stream:
+        write_po(stream, catalog, omit_header=False, no_location=True, sort_output=True)
+    po_path(language).with_suffix(".mo").write_bytes(compiled(catalog))
+
+
+if __name__ == "__main__":
+    update("es")
+    print(f"updated {po_path('es')} and its .mo")
