@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import safeyaml
 from .errors import AnswersError
 from .i18n import _
-from .questionnaire import Question, Questionnaire
+from .model import Question, Questionnaire
 from .scoring import Answers, is_asked
 
 
-@dataclass(frozen=True)
-class CheckedAnswers:
+class CheckedAnswers(NamedTuple):
     values: dict[str, tuple[str, ...]]
     warnings: tuple[str, ...] = ()
 

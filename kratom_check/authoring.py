@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 
-from .questionnaire import Condition, Question, Questionnaire
+from .model import Condition, Question, Questionnaire
 from .scoring import holds
 
 # Enumerating every answer to the questions a condition names is exact but can explode;

@@ -13,7 +13,7 @@ from typing import Any, BinaryIO, TextIO
 from . import answers as answers_module
 from .errors import AnswersError
 from .i18n import _, ngettext
-from .questionnaire import Questionnaire
+from .model import Questionnaire
 from .scoring import score
 
 ID_COLUMN = "id"

@@ -1,7 +1,5 @@
 """Command line: wires load -> ask -> score -> render, and turns errors into exit codes."""
 
-from __future__ import annotations
-
 import sys
 from enum import StrEnum
 from pathlib import Path

@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import types
-import typing
 from pathlib import Path
-from typing import Any
 
-from .questionnaire import Model, Questionnaire
+from .model import Questionnaire, from_data, to_data
 
 COMPILED = Path(__file__).resolve().parent / "questions.compiled.json"
 
@@ -27,11 +24,8 @@ def digest(raw: bytes) -> str:
 def compile_file(source: Path, target: Path = COMPILED) -> None:
     from . import questionnaire
 
-    model = questionnaire.load(str(source))
-    payload = {
-        "source_sha256": digest(source.read_bytes()),
-        "questionnaire": model.model_dump(mode="json", by_alias=True),
-    }
+    model = questionnaire.load_checked(str(source))
+    payload = {"source_sha256": digest(source.read_bytes()), "questionnaire": to_data(model)}
     target.write_text(json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
 
 
@@ -41,35 +35,9 @@ def load_trusted(source: Path, compiled: Path = COMPILED) -> Questionnaire | Non
         payload = json.loads(compiled.read_text(encoding="utf-8"))
         if payload.get("source_sha256") != digest(source.read_bytes()):
             return None
-        model = build_trusted(Questionnaire, payload["questionnaire"])
+        return from_data(payload["questionnaire"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    return model if isinstance(model, Questionnaire) else None
-
-
-def build_trusted(annotation: Any, value: Any) -> Any:
-    """Rebuild models from their own dump without validating again (the dump was validated)."""
-    if value is None:
-        return None
-    origin = typing.get_origin(annotation)
-    arguments = typing.get_args(annotation)
-    if origin is typing.Annotated:
-        return build_trusted(arguments[0], value)
-    if origin in (typing.Union, types.UnionType):
-        inner = [argument for argument in arguments if argument is not type(None)]
-        return build_trusted(inner[0], value)
-    if origin is tuple:
-        return tuple(build_trusted(arguments[0], item) for item in value)
-    if origin is dict:
-        return {key: build_trusted(arguments[1], item) for key, item in value.items()}
-    if isinstance(annotation, type) and issubclass(annotation, Model):
-        fields = {
-            name: build_trusted(info.annotation, value[info.alias or name])
-            for name, info in annotation.model_fields.items()
-            if (info.alias or name) in value
-        }
-        return annotation.model_construct(**fields)
-    return value
 
 
 if __name__ == "__main__":

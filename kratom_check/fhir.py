@@ -8,7 +8,7 @@ import uuid
 from typing import Any
 
 from .errors import AnswersError, QuestionnaireError
-from .questionnaire import Condition, Questionnaire
+from .model import Condition, Questionnaire
 from .scoring import Answers, Assessment
 
 CODE_SYSTEM = "urn:kratom-check"

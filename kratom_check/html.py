@@ -8,12 +8,12 @@ from importlib import resources
 from string import Template
 
 from .i18n import language
-from .questionnaire import Questionnaire
+from .model import Questionnaire
 from .report import heading, refs, resource_text, source_line
-from .scoring import Assessment, Cited, ResourceLine
+from .scoring import Assessment, Line, ResourceLine
 
 
-def _cited(assessment: Assessment, line: Cited) -> str:
+def _cited(assessment: Assessment, line: Line) -> str:
     return f'{escape(line.text)} <span class="refs">{escape(refs(assessment, line))}</span>'
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .i18n import _
-from .questionnaire import Question, Questionnaire
+from .model import Question, Questionnaire
 from .scoring import asked_questions, is_asked
 
 if TYPE_CHECKING:

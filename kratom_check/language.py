@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .questionnaire import Questionnaire
+    from .model import Questionnaire
 
 _AMOUNT = r"\d+(?:\.\d+)?\s*(?:g|grams?|mg|milligrams?|teaspoons?|tsp|capsules?|doses?|times|cups?|shots?)?"
 

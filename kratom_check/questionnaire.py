@@ -1,176 +1,23 @@
-"""The questionnaire as validated, frozen data: everything the engine knows comes from here."""
+"""Loading a questionnaire: the packaged one fast, any other file fully checked, every problem named.
+
+A normal run takes the pre-checked copy of the packaged file (compiled.py). Any other file, and
+`validate`, goes through pydantic (schema.py) and then the cross-reference checks here, which run
+on the runtime types of model.py.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
+from typing import Any
 
 from . import safeyaml
 from .errors import QuestionnaireError
+from .model import Condition, Questionnaire, from_data
+from .safeyaml import dotted
 
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-SourceKeys = Annotated[tuple[Id, ...], Field(min_length=1)]
-
-
-class Model(BaseModel):
-    # defer_build: pydantic's schemas are built only when a file is validated, not at import.
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
-
-
-def _as_tuple(value: Any) -> Any:
-    """Let authors write one id where a list of ids is expected."""
-    return (value,) if isinstance(value, str) else value
-
-
-class Condition(Model):
-    """Declarative test on answers: one of any / all / not, or an answer test."""
-
-    any_: tuple[Condition, ...] | None = Field(None, alias="any", min_length=1)
-    all_: tuple[Condition, ...] | None = Field(None, alias="all", min_length=1)
-    not_: Condition | None = Field(None, alias="not")
-    answer: Id | None = None
-    is_: tuple[Id, ...] | None = Field(None, alias="is", min_length=1)
-    includes: tuple[Id, ...] | None = Field(None, min_length=1)
-
-    _as_tuples = field_validator("is_", "includes", mode="before", json_schema_input_type=Id | list[Id])(_as_tuple)
-
-    @model_validator(mode="after")
-    def _one_form(self) -> Condition:
-        forms = [self.any_, self.all_, self.not_, self.answer]
-        if sum(form is not None for form in forms) != 1:
-            raise ValueError("a condition needs exactly one of: any, all, not, answer")
-        if self.answer is not None and (self.is_ is None) == (self.includes is None):
-            raise ValueError("an answer condition needs exactly one of: is, includes")
-        if self.answer is None and (self.is_ is not None or self.includes is not None):
-            raise ValueError("'is' and 'includes' go with 'answer'")
-        return self
-
-    def children(self) -> tuple[Condition, ...]:
-        if self.not_ is not None:
-            return (self.not_,)
-        return self.any_ or self.all_ or ()
-
-
-class Choice(Model):
-    id: Id
-    label: Text
-    points: dict[Id, Annotated[int, Field(ge=0, le=100)]] = {}
-    exclusive: bool = False
-
-
-class Question(Model):
-    id: Id
-    kind: Literal["single", "multiple", "yes_no"]
-    text: Text
-    help: Text
-    required: bool = True
-    ask_if: Condition | None = None
-    choices: tuple[Choice, ...] = Field(min_length=2)
-
-    def choice(self, choice_id: str) -> Choice | None:
-        return next((choice for choice in self.choices if choice.id == choice_id), None)
-
-    @property
-    def choice_ids(self) -> tuple[str, ...]:
-        return tuple(choice.id for choice in self.choices)
-
-
-class Level(Model):
-    id: Id
-    title: Text
-    meaning: Text
-
-
-class Factor(Model):
-    id: Id
-    title: Text
-    thresholds: dict[Id, Annotated[int, Field(ge=1)]]
-
-
-class Overall(Model):
-    thresholds: dict[Id, Annotated[int, Field(ge=1)]]
-
-
-class Rule(Model):
-    id: Id
-    when: Condition
-    level: Id
-    red_flag: Text | None = None
-    sources: SourceKeys
-
-
-class Caution(Model):
-    id: Id
-    when: Condition
-    severity: Id
-    text: Text
-    next_step: Text
-    sources: SourceKeys
-
-
-class Advice(Model):
-    id: Id
-    kind: Literal["next_step", "ask_clinician"]
-    levels: tuple[Id, ...] | None = None
-    when: Condition | None = None
-    text: Text
-    sources: SourceKeys
-
-
-class Resource(Model):
-    id: Id
-    name: Text
-    contact: Text
-    text: Text
-    levels: tuple[Id, ...] | None = None
-    lead_at: tuple[Id, ...] = ()
-    sources: SourceKeys
-
-
-class Source(Model):
-    title: Text
-    publisher: Text
-    year: Annotated[int, Field(ge=1900, le=2100)]
-    url: Text | None = None
-
-
-class Questionnaire(Model):
-    schema_version: Literal[1]
-    languages: tuple[Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")], ...] = Field(("en",), min_length=1)
-    id: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
-    version: Text
-    title: Text
-    intro: Text
-    notice: tuple[Text, ...] = Field(min_length=1)
-    levels: tuple[Level, ...] = Field(min_length=2)
-    questions: tuple[Question, ...] = Field(min_length=1)
-    factors: tuple[Factor, ...] = Field(min_length=1)
-    overall: Overall
-    rules: tuple[Rule, ...] = ()
-    cautions: tuple[Caution, ...] = ()
-    advice: tuple[Advice, ...] = Field(min_length=1)
-    resources: tuple[Resource, ...] = ()
-    sources: dict[Id, Source] = Field(min_length=1)
-
-    def __repr__(self) -> str:
-        return f"Questionnaire(id={self.id!r}, version={self.version!r})"
-
-    @cached_property
-    def level_rank(self) -> dict[str, int]:
-        return {level.id: rank for rank, level in enumerate(self.levels)}
-
-    @cached_property
-    def questions_by_id(self) -> dict[str, Question]:
-        return {question.id: question for question in self.questions}
-
-    def level(self, level_id: str) -> Level:
-        return self.levels[self.level_rank[level_id]]
+__all__ = ["Questionnaire", "cross_check", "from_document", "load", "load_checked", "packaged_path"]
 
 
 def packaged_path() -> Path:
@@ -201,16 +48,19 @@ def load_checked(path: str | None = None) -> Questionnaire:
 
 
 def from_document(document: safeyaml.Document) -> Questionnaire:
+    """Validate field by field (pydantic, in schema.py), then check references between parts."""
+    from . import schema
+
     if not isinstance(document.data, dict):
         raise QuestionnaireError(
             f"{document.name}: the questionnaire must be a YAML mapping (keys like 'questions:'), "
             f"not {_kind_of(document.data)}."
         )
-    try:
-        model = Questionnaire.model_validate(document.data)
-    except ValidationError as exc:
-        raise QuestionnaireError(_describe(document, exc)) from None
-    problems = [f"{document.where(path)}: {_dotted(path)}: {message}" for path, message in cross_check(model)]
+    normalized = schema.validate(document.data, document)
+    if isinstance(normalized, list):
+        raise QuestionnaireError(normalized)
+    model = from_data(normalized)
+    problems = [f"{document.where(path)}: {dotted(path)}: {message}" for path, message in cross_check(model)]
     if problems:
         raise QuestionnaireError(problems)
     return model
@@ -222,63 +72,6 @@ def _kind_of(value: Any) -> str:
     if value is None:
         return "empty"
     return f"a single value ({type(value).__name__})"
-
-
-def _dotted(path: tuple[Any, ...]) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "(top level)"
-
-
-def _describe(document: safeyaml.Document, exc: ValidationError) -> list[str]:
-    problems = []
-    for error in exc.errors():
-        path = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
-        message = error["msg"]
-        if error["type"] == "extra_forbidden":
-            allowed = _allowed_fields(path[:-1])
-            message = f"unknown field '{path[-1]}'" + (f" (allowed: {', '.join(allowed)})" if allowed else "")
-        elif error["type"] == "string_pattern_mismatch":
-            message = (
-                f"'{error['input']}' is not a valid id (use lowercase letters, digits and _, starting with a letter)"
-            )
-        elif error["type"] == "missing":
-            message = "this field is required"
-        elif message.startswith("Value error, "):
-            message = message.removeprefix("Value error, ")
-        problems.append(f"{document.where(path)}: {_dotted(path)}: {message}")
-    return problems
-
-
-def _allowed_fields(path: tuple[Any, ...]) -> list[str]:
-    """Field names allowed at a path, found by walking the models: helps fix typos."""
-    model: Any = Questionnaire
-    for part in path:
-        if isinstance(part, int):
-            continue
-        field = model.model_fields.get(part) if isinstance(model, type) and issubclass(model, Model) else None
-        if field is None:
-            by_alias = {f.alias: f for f in model.model_fields.values() if f.alias}
-            field = by_alias.get(part)
-        if field is None:
-            return []
-        model = _model_in(field.annotation)
-        if model is None:
-            return []
-    if not (isinstance(model, type) and issubclass(model, Model)):
-        return []
-    return [info.alias or name for name, info in model.model_fields.items()]
-
-
-def _model_in(annotation: Any) -> type[Model] | None:
-    if isinstance(annotation, type) and issubclass(annotation, Model):
-        return annotation
-    for argument in getattr(annotation, "__args__", ()):
-        found = _model_in(argument)
-        if found is not None:
-            return found
-    return None
 
 
 Problem = tuple[tuple[Any, ...], str]
@@ -409,13 +202,6 @@ def _check_condition(
 
 def json_schema_text() -> str:
     """The JSON Schema of the file format; kept in the repository as questionnaire.schema.json."""
-    import json
+    from . import schema
 
-    schema = Questionnaire.model_json_schema(by_alias=True)
-    schema = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "questionnaire.schema.json",
-        **schema,
-        "title": "kratom-check questionnaire",
-    }
-    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+    return schema.json_schema_text()

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .answers import as_contract
 from .i18n import N_, _, language
-from .questionnaire import Questionnaire
-from .scoring import Assessment, CautionResult, Cited, ResourceLine
+from .model import Questionnaire
+from .scoring import Assessment, CautionResult, Cited, Line, ResourceLine
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -42,7 +41,7 @@ def heading(key: str) -> str:
     return _(_HEADINGS[key])
 
 
-def refs(assessment: Assessment, line: Cited) -> str:
+def refs(assessment: Assessment, line: Line) -> str:
     return "[" + ", ".join(str(assessment.source_number(key)) for key in line.sources) + "]"
 
 
@@ -74,8 +73,7 @@ Segment = tuple[str, str]
 """A run of text and its rich style ("" for none); plain output ignores the style."""
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One block of the text report: a heading, a paragraph, or a list item with a marker."""
 
     paragraphs: tuple[tuple[Segment, ...], ...]
@@ -94,7 +92,7 @@ def layout(assessment: Assessment, questionnaire: Questionnaire) -> list[Entry |
             entries.append(None)
         entries.append(Entry((((heading(key), heading_style),),), heading=True))
 
-    def cited(line: Cited | ResourceLine, body: str, body_style: str = "") -> tuple[Segment, ...]:
+    def cited(line: Line, body: str, body_style: str = "") -> tuple[Segment, ...]:
         return ((body, body_style), (" ", ""), (refs(assessment, line), "dim"))
 
     if assessment.lead_resources:
@@ -229,7 +227,7 @@ def markdown(assessment: Assessment, questionnaire: Questionnaire) -> str:
 def as_dict(assessment: Assessment, questionnaire: Questionnaire) -> dict[str, Any]:
     """The versioned JSON report (documented in docs/report-format.md)."""
 
-    def cited(line: Cited) -> dict[str, Any]:
+    def cited(line: Line) -> dict[str, Any]:
         return {"id": line.id, "text": line.text, "sources": list(line.sources)}
 
     def resource(line: ResourceLine) -> dict[str, Any]:

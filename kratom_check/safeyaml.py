@@ -62,6 +62,14 @@ class Document:
         return f"{self.name}:{line}" if line is not None else self.name
 
 
+def dotted(path: DataPath) -> str:
+    """A data path as authors write it: questions[5].choices[2].points."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(top level)"
+
+
 def display_name(path: str) -> str:
     return _("standard input") if path == "-" else path
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from .questionnaire import Condition, Question, Questionnaire, Source
+from .model import Condition, Question, Questionnaire, Source
 
 Answers = Mapping[str, tuple[str, ...]]
 """Question id -> chosen choice ids (one for single and yes/no questions)."""
@@ -33,16 +33,14 @@ def asked_questions(questionnaire: Questionnaire, answers: Answers) -> list[Ques
     return [question for question in questionnaire.questions if is_asked(question, answers)]
 
 
-@dataclass(frozen=True)
-class FactorResult:
+class FactorResult(NamedTuple):
     id: str
     title: str
     score: int
     level: str
 
 
-@dataclass(frozen=True)
-class Cited:
+class Cited(NamedTuple):
     """A line of the report and the source keys it rests on."""
 
     id: str
@@ -50,25 +48,34 @@ class Cited:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class RedFlag(Cited):
+class RedFlag(NamedTuple):
+    id: str
+    text: str
+    sources: tuple[str, ...]
     level: str
 
 
-@dataclass(frozen=True)
-class CautionResult(Cited):
+class CautionResult(NamedTuple):
+    id: str
+    text: str
+    sources: tuple[str, ...]
     severity: str
     next_step: str
 
 
-@dataclass(frozen=True)
-class ResourceLine(Cited):
+class ResourceLine(NamedTuple):
+    id: str
+    text: str
+    sources: tuple[str, ...]
     name: str
     contact: str
 
 
-@dataclass(frozen=True)
-class Assessment:
+Line = Cited | RedFlag | CautionResult | ResourceLine
+"""Anything the report shows with its sources."""
+
+
+class Assessment(NamedTuple):
     questionnaire_id: str
     questionnaire_version: str
     level: str
@@ -155,7 +162,8 @@ def score(questionnaire: Questionnaire, answers: Answers) -> Assessment:
     )
 
     cited: list[str] = []
-    for line in (*lead, *red_flags, *cautions, *next_steps, *ask, *rest):
+    shown_lines: tuple[Line, ...] = (*lead, *red_flags, *cautions, *next_steps, *ask, *rest)
+    for line in shown_lines:
         cited += [key for key in line.sources if key not in cited]
 
     chosen_level = questionnaire.level(level)

@@ -13,7 +13,7 @@ from typing import Any
 
 from . import safeyaml
 from .errors import QuestionnaireError
-from .questionnaire import Questionnaire
+from .model import Questionnaire, from_data, to_data
 
 # Which fields of which sections a person reads, and which of those are whole paragraphs.
 SECTION_FIELDS: dict[str, tuple[str, ...]] = {
@@ -39,7 +39,7 @@ Slot = tuple[str, Any, Any, bool]
 
 
 def text_slots(data: dict[str, Any]) -> Iterator[Slot]:
-    """Every text a person reads, in a questionnaire dumped with model_dump(mode="json", by_alias=True)."""
+    """Every text a person reads, in a questionnaire as plain data (model.to_data)."""
     yield "title", data, "title", False
     yield "intro", data, "intro", False
     for index in range(len(data["notice"])):
@@ -54,7 +54,7 @@ def text_slots(data: dict[str, Any]) -> Iterator[Slot]:
 
 
 def dump(questionnaire: Questionnaire) -> dict[str, Any]:
-    data: dict[str, Any] = questionnaire.model_dump(mode="json", by_alias=True)
+    data: dict[str, Any] = to_data(questionnaire)
     return data
 
 
@@ -82,14 +82,11 @@ def load_translations(path: Path) -> dict[str, str]:
 
 def localize(questionnaire: Questionnaire, translations: dict[str, str]) -> Questionnaire:
     """The same questionnaire with its texts replaced; a missing translation keeps the original."""
-    from .compiled import build_trusted
-
     data = dump(questionnaire)
     for key, container, field, _ in text_slots(data):
         if key in translations:
             container[field] = translations[key]
-    localized: Questionnaire = build_trusted(Questionnaire, data)
-    return localized
+    return from_data(data)
 
 
 def coverage_problems(questionnaire: Questionnaire, questionnaire_path: Path) -> tuple[list[str], list[str]]:

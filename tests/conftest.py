@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from kratom_check import questionnaire as questionnaire_module
 from kratom_check.cli import app
-from kratom_check.questionnaire import Questionnaire
+from kratom_check.model import Questionnaire
 
 PERSONAS = sorted((Path(__file__).parent / "personas").glob("*.yaml"))
 REPO = Path(__file__).resolve().parent.parent

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from kratom_check import questionnaire as questionnaire_module
-from kratom_check.questionnaire import Questionnaire
+from kratom_check.model import Questionnaire
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 BLOCK = re.compile(r"(<!-- levels:start -->\n)(.*?)(<!-- levels:end -->)", re.DOTALL)

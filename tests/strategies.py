@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from kratom_check.questionnaire import Question, Questionnaire
+from kratom_check.model import Question, Questionnaire
 from kratom_check.scoring import Answers, is_asked
 
 AnswerDict = dict[str, tuple[str, ...]]

@@ -8,7 +8,7 @@ import pytest
 
 from kratom_check import answers, safeyaml
 from kratom_check.errors import AnswersError
-from kratom_check.questionnaire import Questionnaire
+from kratom_check.model import Questionnaire
 
 from .conftest import EXAMPLE_ANSWERS
 

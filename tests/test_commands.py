@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from kratom_check import answers, questionnaire
-from kratom_check.questionnaire import Questionnaire
+from kratom_check.model import Questionnaire
 from kratom_check.scoring import score
 
 from .conftest import EXAMPLE_ANSWERS, PERSONAS, REPO, load_persona

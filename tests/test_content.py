@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kratom_check import language, report
-from kratom_check.questionnaire import Questionnaire
+from kratom_check.model import Questionnaire
 from kratom_check.scoring import score
 
 from .conftest import REPO

@@ -7,7 +7,7 @@ import re
 from typer.testing import CliRunner
 
 from kratom_check.cli import app
-from kratom_check.questionnaire import Questionnaire
+from kratom_check.model import Questionnaire
 
 from .conftest import REPO
 from .generated import render_readme

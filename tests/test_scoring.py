@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kratom_check import answers
-from kratom_check.questionnaire import Questionnaire
+from kratom_check.model import Questionnaire
 from kratom_check.scoring import score
 
 from .conftest import PERSONAS, load_persona

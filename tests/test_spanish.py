@@ -15,7 +15,7 @@ import pytest
 import textstat  # type: ignore[import-untyped]
 
 from kratom_check import answers, i18n, language, report, translation
-from kratom_check.questionnaire import Questionnaire
+from kratom_check.model import Questionnaire
 from kratom_check.scoring import score
 
 from . import catalogs

@@ -1,7 +1,5 @@
 """`kratom-check batch`: score a JSON Lines or CSV file of answer sets, streaming."""
 
-from __future__ import annotations
-
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -14,7 +12,7 @@ from ..edge import debug_requested, say, user_errors
 
 if TYPE_CHECKING:
     from ..batch import Summary
-    from ..questionnaire import Questionnaire
+    from ..model import Questionnaire
 
 PROGRESS_FROM_BYTES = 1024 * 1024
 
@@ -72,13 +70,13 @@ def batch(
 
 def _with_progress(
     batching: ModuleType,
-    model: Questionnaire,
+    model: "Questionnaire",
     stream: TextIO,
     raw: BinaryIO,
     size: int,
     chosen_input: str,
     output_format: str,
-) -> Summary:
+) -> "Summary":
     """A progress bar on standard error for large inputs read from a file."""
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TimeRemainingColumn

@@ -1,7 +1,5 @@
 """`kratom-check export ...`: the questionnaire in formats other systems read."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

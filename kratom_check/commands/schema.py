@@ -1,7 +1,5 @@
 """`kratom-check schema`: the questionnaire format as JSON Schema, for editors and other tools."""
 
-from __future__ import annotations
-
 from ..edge import debug_requested, emit, user_errors
 
 

@@ -1,7 +1,5 @@
 """`kratom-check template`: an answers file to fill in, with every question and its allowed ids."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """`kratom-check validate`: check a questionnaire file the way an author needs."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
