@@ -8,7 +8,7 @@ from . import safeyaml
 from .errors import AnswersError
 from .i18n import _
 from .model import Question, Questionnaire
-from .scoring import Answers, is_asked
+from .scoring import Answers, ChoiceLookup, tables
 
 
 class CheckedAnswers(NamedTuple):
@@ -45,9 +45,10 @@ def check(questionnaire: Questionnaire, data: Any, name: str = "answers") -> Che
 
     values: dict[str, tuple[str, ...]] = {}
     warnings: list[str] = []
-    for question in questionnaire.questions:
+    table = tables(questionnaire)
+    for question, asked in table.asks:
         raw = data.get(question.id)
-        if not is_asked(question, values):
+        if asked is not None and not asked(values):
             if raw is not None:
                 warnings.append(
                     _("'{question}' does not apply to these answers, so its answer was ignored.").format(
@@ -63,7 +64,7 @@ def check(questionnaire: Questionnaire, data: Any, name: str = "answers") -> Che
                     )
                 )
             continue
-        chosen, problem = parse_answer(question, raw)
+        chosen, problem = parse_answer(question, raw, table.choices[question.id])
         if problem:
             problems.append(f"'{question.id}': {problem} ({allowed(question)})")
         else:
@@ -80,7 +81,7 @@ def allowed(question: Question) -> str:
     return _("one of: {ids}").format(ids=ids)
 
 
-def parse_answer(question: Question, raw: Any) -> tuple[tuple[str, ...], str | None]:
+def parse_answer(question: Question, raw: Any, lookup: ChoiceLookup) -> tuple[tuple[str, ...], str | None]:
     """One question's raw answer -> choice ids, or a reason it is not valid."""
     items = raw if isinstance(raw, list) else [raw]
     if question.kind != "multiple" and isinstance(raw, list):
@@ -89,32 +90,32 @@ def parse_answer(question: Question, raw: Any) -> tuple[tuple[str, ...], str | N
         return (), _("the list is empty")
     chosen: list[str] = []
     for item in items:
-        choice_id = _choice_id(question, item)
+        choice_id = _choice_id(lookup, item)
         if choice_id is None:
             if isinstance(item, dict | list):
                 return (), _("a nested list or mapping is not a choice")
             return (), _("{value} is not a choice").format(value=repr(item))
         if choice_id not in chosen:
             chosen.append(choice_id)
-    exclusive = [c.id for c in question.choices if c.exclusive and c.id in chosen]
-    if exclusive and len(chosen) > 1:
-        return (), _("'{choice}' cannot be combined with other choices").format(choice=exclusive[0])
+    if len(chosen) > 1 and not lookup.exclusive.isdisjoint(chosen):
+        exclusive = next(choice_id for choice_id in chosen if choice_id in lookup.exclusive)
+        return (), _("'{choice}' cannot be combined with other choices").format(choice=exclusive)
     return tuple(chosen), None
 
 
-def _choice_id(question: Question, item: Any) -> str | None:
+def _choice_id(lookup: ChoiceLookup, item: Any) -> str | None:
     if isinstance(item, bool):
         # YAML 1.1 reads unquoted yes/no as booleans; the person meant the choice id.
         item = "yes" if item else "no"
     if not isinstance(item, str):
         return None
+    if item in lookup.ids:
+        return item
     text = item.strip()
-    if text in question.choice_ids:
+    if text in lookup.ids:
         return text
-    # A person may type the label they read; labels are unique within a question.
-    folded = text.casefold()
-    matches = [choice.id for choice in question.choices if choice.label.casefold() == folded]
-    return matches[0] if len(matches) == 1 else None
+    # A person may type the label they read, where it names one choice only.
+    return lookup.labels.get(text.casefold())
 
 
 def as_contract(answers: Answers, questionnaire: Questionnaire) -> dict[str, str | list[str]]:

@@ -14,7 +14,7 @@ from . import answers as answers_module
 from .errors import AnswersError
 from .i18n import _, ngettext
 from .model import Questionnaire
-from .scoring import score
+from .scoring import score_levels
 
 ID_COLUMN = "id"
 MULTIPLE_SEPARATOR = ";"
@@ -66,6 +66,7 @@ def read_csv(stream: TextIO) -> Iterator[tuple[int, Any, str | None]]:
 
 def score_rows(questionnaire: Questionnaire, rows: Iterable[tuple[int, Any, str | None]]) -> Iterator[dict[str, Any]]:
     """Result rows: level and per-factor levels, or the row's problem; never stops at a bad row."""
+    factor_ids = [factor.id for factor in questionnaire.factors]
     for number, data, problem in rows:
         row_id = data.pop(ID_COLUMN, None) if isinstance(data, dict) else None
         if problem is None:
@@ -75,12 +76,12 @@ def score_rows(questionnaire: Questionnaire, rows: Iterable[tuple[int, Any, str 
                 prefix = f"row {number}: "
                 problem = "; ".join(p.removeprefix(prefix) for p in exc.problems)
             else:
-                assessment = score(questionnaire, checked.values)
+                levels = score_levels(questionnaire, checked.values)
                 yield {
                     "row": number,
                     "id": row_id,
-                    "level": assessment.level,
-                    "factors": {factor.id: factor.level for factor in assessment.factors},
+                    "level": levels.level,
+                    "factors": dict(zip(factor_ids, levels.factor_levels, strict=True)),
                 }
                 continue
         yield {"row": number, "id": row_id, "error": f"row {number}: {problem}"}

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import cache
 from typing import NamedTuple
 
 from .model import Condition, Question, Questionnaire, Source
@@ -11,17 +12,29 @@ Answers = Mapping[str, tuple[str, ...]]
 """Question id -> chosen choice ids (one for single and yes/no questions)."""
 
 
-def holds(condition: Condition, answers: Answers) -> bool:
-    """Whether a declarative condition is true; an unanswered question matches nothing."""
+Test = Callable[[Answers], bool]
+
+
+@cache
+def compile_condition(condition: Condition) -> Test:
+    """A condition as a function of the answers, built once; an unanswered question matches nothing."""
     if condition.any_ is not None:
-        return any(holds(child, answers) for child in condition.any_)
+        parts = tuple(compile_condition(child) for child in condition.any_)
+        return lambda answers: any(part(answers) for part in parts)
     if condition.all_ is not None:
-        return all(holds(child, answers) for child in condition.all_)
+        parts = tuple(compile_condition(child) for child in condition.all_)
+        return lambda answers: all(part(answers) for part in parts)
     if condition.not_ is not None:
-        return not holds(condition.not_, answers)
-    chosen = answers.get(condition.answer or "", ())
-    wanted = condition.is_ or condition.includes or ()
-    return any(choice in wanted for choice in chosen)
+        inner = compile_condition(condition.not_)
+        return lambda answers: not inner(answers)
+    question = condition.answer or ""
+    wanted = frozenset(condition.is_ or condition.includes or ())
+    return lambda answers: not wanted.isdisjoint(answers.get(question, ()))
+
+
+def holds(condition: Condition, answers: Answers) -> bool:
+    """Whether a declarative condition is true for these answers."""
+    return compile_condition(condition)(answers)
 
 
 def is_asked(question: Question, answers: Answers) -> bool:
@@ -96,38 +109,122 @@ class Assessment(NamedTuple):
         return [source_key for source_key, _ in self.sources].index(key) + 1
 
 
-def _level_for(score: int, thresholds: Mapping[str, int], levels: list[str]) -> str:
-    reached = levels[0]
-    for level in levels:
-        if level in thresholds and score >= thresholds[level]:
-            reached = level
+class Tables(NamedTuple):
+    """A questionnaire turned into look-ups, built once per questionnaire: batch scores millions."""
+
+    asks: tuple[tuple[Question, Test | None], ...]
+    points: dict[str, dict[str, tuple[tuple[int, int], ...]]]
+    thresholds: tuple[tuple[tuple[int, int], ...], ...]
+    overall: tuple[tuple[int, int], ...]
+    rules: tuple[tuple[int, Test], ...]
+    choices: dict[str, ChoiceLookup]
+
+
+class ChoiceLookup(NamedTuple):
+    """How a typed or written answer maps to a choice of one question."""
+
+    ids: frozenset[str]
+    labels: dict[str, str]
+    exclusive: frozenset[str]
+
+
+def _lookup(question: Question) -> ChoiceLookup:
+    folded = [choice.label.casefold() for choice in question.choices]
+    return ChoiceLookup(
+        ids=frozenset(question.choice_ids),
+        labels={
+            label: choice.id for label, choice in zip(folded, question.choices, strict=True) if folded.count(label) == 1
+        },
+        exclusive=frozenset(choice.id for choice in question.choices if choice.exclusive),
+    )
+
+
+_TABLES: dict[int, tuple[Questionnaire, Tables]] = {}
+
+
+def tables(questionnaire: Questionnaire) -> Tables:
+    cached = _TABLES.get(id(questionnaire))
+    if cached is not None and cached[0] is questionnaire:
+        return cached[1]
+    rank = questionnaire.level_rank
+    factor_index = {factor.id: index for index, factor in enumerate(questionnaire.factors)}
+
+    def ladder(thresholds: Mapping[str, int]) -> tuple[tuple[int, int], ...]:
+        return tuple(sorted((points, rank[level]) for level, points in thresholds.items()))
+
+    built = Tables(
+        asks=tuple(
+            (question, None if question.ask_if is None else compile_condition(question.ask_if))
+            for question in questionnaire.questions
+        ),
+        points={
+            question.id: {
+                choice.id: tuple((factor_index[factor], points) for factor, points in choice.points.items())
+                for choice in question.choices
+            }
+            for question in questionnaire.questions
+        },
+        thresholds=tuple(ladder(factor.thresholds) for factor in questionnaire.factors),
+        overall=ladder(questionnaire.overall.thresholds),
+        rules=tuple((rank[rule.level], compile_condition(rule.when)) for rule in questionnaire.rules),
+        choices={question.id: _lookup(question) for question in questionnaire.questions},
+    )
+    _TABLES[id(questionnaire)] = (questionnaire, built)
+    return built
+
+
+def _rank_for(score: int, ladder: tuple[tuple[int, int], ...]) -> int:
+    reached = 0
+    for threshold, rank in ladder:
+        if score >= threshold:
+            reached = max(reached, rank)
     return reached
+
+
+class Levels(NamedTuple):
+    """Just the levels: what batch scoring reports, and where every assessment starts."""
+
+    level: str
+    factor_totals: tuple[int, ...]
+    factor_levels: tuple[str, ...]
+    used: dict[str, tuple[str, ...]]
+
+
+def score_levels(questionnaire: Questionnaire, answers: Answers) -> Levels:
+    """The overall and per-factor levels. Answers to questions not asked are ignored."""
+    table = tables(questionnaire)
+    used: dict[str, tuple[str, ...]] = {}
+    for question, asked in table.asks:
+        if question.id in answers and (asked is None or asked(used)):
+            used[question.id] = answers[question.id]
+    totals = [0] * len(table.thresholds)
+    for question_id, chosen in used.items():
+        points = table.points[question_id]
+        for choice_id in chosen:
+            for index, value in points.get(choice_id, ()):
+                totals[index] += value
+    factor_ranks = [_rank_for(total, ladder) for total, ladder in zip(totals, table.thresholds, strict=True)]
+    highest = max(
+        _rank_for(sum(totals), table.overall),
+        *factor_ranks,
+        *(rank for rank, test in table.rules if test(used)),
+    )
+    level_ids = [level.id for level in questionnaire.levels]
+    return Levels(level_ids[highest], tuple(totals), tuple(level_ids[rank] for rank in factor_ranks), used)
 
 
 def score(questionnaire: Questionnaire, answers: Answers) -> Assessment:
     """Score answers against a questionnaire. Answers to questions not asked are ignored."""
-    asked = asked_questions(questionnaire, answers)
-    used = {question.id: answers[question.id] for question in asked if question.id in answers}
-    level_ids = [level.id for level in questionnaire.levels]
+    levels = score_levels(questionnaire, answers)
+    used, level = levels.used, levels.level
     rank = questionnaire.level_rank
-
-    totals = {factor.id: 0 for factor in questionnaire.factors}
-    for question in asked:
-        for choice_id in used.get(question.id, ()):
-            choice = question.choice(choice_id)
-            for factor_id, points in (choice.points if choice else {}).items():
-                totals[factor_id] += points
     factors = tuple(
-        FactorResult(
-            factor.id, factor.title, totals[factor.id], _level_for(totals[factor.id], factor.thresholds, level_ids)
+        FactorResult(factor.id, factor.title, total, factor_level)
+        for factor, total, factor_level in zip(
+            questionnaire.factors, levels.factor_totals, levels.factor_levels, strict=True
         )
-        for factor in questionnaire.factors
     )
-    overall = _level_for(sum(totals.values()), questionnaire.overall.thresholds, level_ids)
-
     fired_rules = [rule for rule in questionnaire.rules if holds(rule.when, used)]
-    candidates = [overall, *(factor.level for factor in factors), *(rule.level for rule in fired_rules)]
-    level = max(candidates, key=rank.__getitem__)
 
     red_flags = tuple(
         RedFlag(rule.id, rule.red_flag, rule.sources, rule.level) for rule in fired_rules if rule.red_flag
