@@ -115,3 +115,22 @@ def test_batch_results_equal_single_run_results(run_cli: Run, generated: list[di
         single = score(QUESTIONNAIRE, chosen)
         assert row["level"] == single.level
         assert row["factors"] == {factor.id: factor.level for factor in single.factors}
+
+
+def test_large_input_on_a_terminal_shows_a_progress_bar(tmp_path: Path) -> None:
+    import os
+    import sys
+
+    import pexpect
+
+    row = json.dumps(GOOD) + "\n"
+    source = tmp_path / "big.jsonl"
+    source.write_text(row * (2 * 1024 * 1024 // len(row)), encoding="utf-8")
+    command = f"{sys.executable} -m kratom_check batch {source} > {tmp_path / 'out.jsonl'}"
+    child = pexpect.spawn("bash", ["-c", command], env={**os.environ, "TERM": "xterm"}, encoding="utf-8", timeout=60)
+    child.expect_exact("Scoring")
+    child.expect_exact("No errors.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert (tmp_path / "out.jsonl").read_text(encoding="utf-8").count("\n") == 2 * 1024 * 1024 // len(row)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import statistics
 from pathlib import Path
+from typing import Any
 
 import pytest
 import textstat  # type: ignore[import-untyped]
@@ -143,8 +144,21 @@ def test_every_caution_and_advice_paragraph_is_at_grade_8_or_below(questionnaire
     assert too_hard == [], f"paragraphs above grade 8; the worst five:\n{worst}"
 
 
+def _cli_messages() -> list[tuple[float, str, str, bool]]:
+    """The CLI's own English messages, placeholders read as a word."""
+    from . import catalogs
+
+    messages = []
+    for message in catalogs.extracted():
+        for text in message.id if isinstance(message.id, tuple) else (message.id,):
+            if text:
+                plain = re.sub(r"\{\w+\}", "it", text)
+                messages.append((textstat.flesch_kincaid_grade(plain), f"message: {text[:40]}", plain, False))
+    return messages
+
+
 def test_median_reading_grade_is_6_or_below(questionnaire: Questionnaire) -> None:
-    grades = sorted(_grades(questionnaire), reverse=True)
+    grades = sorted([*_grades(questionnaire), *_cli_messages()], reverse=True)
     worst = "\n".join(f"{grade:5.1f}  {where}: {text}" for grade, where, text, _ in grades[:5])
     assert statistics.median(g[0] for g in grades) <= 6, f"the worst five:\n{worst}"
 
@@ -210,11 +224,27 @@ def test_content_doc_has_one_current_row_per_caution(questionnaire: Questionnair
         assert fact, caution.id
 
 
+def _html(assessment: Any, q: Questionnaire) -> str:
+    from kratom_check import html
+
+    return html.page(assessment, q)
+
+
+def _fhir(assessment: Any, q: Questionnaire) -> str:
+    from kratom_check import fhir
+
+    return fhir.bundle_json(assessment, q)
+
+
 RENDERERS = {
     "text": lambda assessment, q: report.plain_text(assessment, q),
     "markdown": report.markdown,
     "json": report.json_text,
+    "html": _html,
+    "fhir": _fhir,
 }
+# Formats that carry the whole report for a person (FHIR carries the result for a clinic system).
+PERSON_FORMATS = ("text", "markdown", "json", "html")
 
 
 @given(data=st.data())
@@ -237,8 +267,8 @@ def test_every_report_has_level_advice_and_the_not_a_diagnosis_line(
         item.text for item in questionnaire.advice if item.levels is not None and assessment.level in item.levels
     ]
     assert level_advice
-    for name, render in RENDERERS.items():
-        flat = " ".join(render(assessment, questionnaire).split())
+    for name in PERSON_FORMATS:
+        flat = " ".join(RENDERERS[name](assessment, questionnaire).split())
         assert "This check is not a diagnosis." in flat, name
         for text in level_advice:
             assert " ".join(text.split()) in flat, name

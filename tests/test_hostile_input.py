@@ -384,3 +384,26 @@ def test_head_dash_1_ends_quietly(tmp_path: Path) -> None:
     result = subprocess.run(command, shell=True, capture_output=True, text=True, timeout=HANG_GUARD, check=False)
     assert result.stdout == "Your result: High: we found a serious risk, or several risks together\n"
     assert result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    "content",
+    [BILLION_LAUGHS, b"[" * 100_000 + b"]" * 100_000, b"a: " + b"x" * (safeyaml.MAX_BYTES + 10)],
+    ids=["alias-bomb", "deep-nesting", "over-size"],
+)
+def test_hostile_files_are_refused_with_bounded_memory(tmp_path: Path, content: bytes) -> None:
+    """Peak memory stays near a normal run's (about 35 MiB here); the cap catches an explosion."""
+    path = tmp_path / "answers.yaml"
+    path.write_bytes(content)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kratom_check", "--answers", str(path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stderr is not None
+    errors = process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.stderr.close()
+    assert os.waitstatus_to_exitcode(status) == 2, errors
+    assert b"Traceback" not in errors
+    assert usage.ru_maxrss < 150 * 1024  # KiB

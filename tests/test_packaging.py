@@ -29,7 +29,13 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_contains_the_questionnaire_and_its_companions(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
-    for name in ("questions.yaml", "questions.compiled.json", "report.html"):
+    for name in (
+        "questions.yaml",
+        "questions.es.yaml",
+        "questions.compiled.json",
+        "report.html",
+        "locales/es/LC_MESSAGES/kratom_check.mo",
+    ):
         assert f"kratom_check/{name}" in names
 
 

@@ -88,6 +88,9 @@ def _with_progress(
         TimeRemainingColumn(),
         console=Console(stderr=True),
         transient=True,
+        # Results stream to standard output; the bar must not capture them.
+        redirect_stdout=False,
+        redirect_stderr=False,
     ) as progress:
         task = progress.add_task("Scoring", total=size)
         counter = [0]
