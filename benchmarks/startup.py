@@ -9,6 +9,7 @@ figures hold on any machine.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -16,6 +17,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import yaml
 
 HELLO = """\
 import typer
@@ -77,6 +80,8 @@ def main() -> int:
         hello.write_text(HELLO, encoding="utf-8")
         answers = Path(folder) / "answers.yaml"
         answers.write_text(ANSWERS, encoding="utf-8")
+        answers_json = Path(folder) / "answers.json"
+        answers_json.write_text(json.dumps(yaml.safe_load(ANSWERS)), encoding="utf-8")
         commands = {
             "a": ("python -c pass", [sys.executable, "-c", "pass"]),
             "b": ("typer hello world (the floor)", [sys.executable, str(hello)]),
@@ -86,6 +91,10 @@ def main() -> int:
             ),
             "d": ("kratom-check --answers FILE (text)", [str(tool), "--answers", str(answers)]),
             "e": ("kratom-check --help", [str(tool), "--help"]),
+            "c2": (
+                "(c) with a JSON answers file (no target)",
+                [str(tool), "--answers", str(answers_json), "--format", "json"],
+            ),
         }
         for _label, (_name, command) in commands.items():  # warm the file cache once
             run_once(command)
@@ -101,7 +110,7 @@ def main() -> int:
     floor_memory = statistics.median(memory["b"])
     missed = []
     print(f"Start-up, median of {runs} alternating runs (ratio to the typer floor b)")
-    print(f"{'':3}{'command':45}{'median':>10}{'ratio':>8}{'target':>8}  result")
+    print(f"{'':4}{'command':45}{'median':>10}{'ratio':>8}{'target':>8}  result")
     for label, (name, _command) in commands.items():
         median = statistics.median(times[label])
         ratio = median / floor
@@ -110,7 +119,7 @@ def main() -> int:
         if verdict == "MISSED":
             missed.append(label)
         shown_target = f"{target:.2f}" if target else ""
-        print(f"{label}) {name:45}{median * 1000:8.1f}ms{ratio:8.2f}{shown_target:>8}  {verdict}")
+        print(f"{label + ')':4}{name:45}{median * 1000:8.1f}ms{ratio:8.2f}{shown_target:>8}  {verdict}")
     peak = statistics.median(memory["c"])
     print(
         f"Peak memory of (c): {peak / 1024:.1f} MiB, {peak / floor_memory:.2f} x the floor's "

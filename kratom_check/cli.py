@@ -3,13 +3,17 @@
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from . import __version__
 from .commands import batch, export, schema, template, validate
 from .edge import emit, say, user_errors
+
+if TYPE_CHECKING:
+    from .model import Questionnaire
+    from .scoring import Assessment
 
 app = typer.Typer(
     add_completion=True,
@@ -121,7 +125,7 @@ def _run(
     _print_report(output_format, assessment, model, plain=plain)
 
 
-def _ask(model: Any, *, plain: bool) -> dict[str, str | list[str]]:
+def _ask(model: "Questionnaire", *, plain: bool) -> dict[str, str | list[str]]:
     from rich.console import Console
 
     from .interview import interview
@@ -130,7 +134,7 @@ def _ask(model: Any, *, plain: bool) -> dict[str, str | list[str]]:
     return interview(model, console, input)
 
 
-def _render_string(output_format: Format, assessment: Any, model: Any, *, width: int = 80) -> str:
+def _render_string(output_format: Format, assessment: "Assessment", model: "Questionnaire", *, width: int = 80) -> str:
     from . import report
 
     if output_format is Format.json:
@@ -154,7 +158,7 @@ def _width() -> int:
     return max(20, min(shutil.get_terminal_size((80, 24)).columns, 100))
 
 
-def _print_report(output_format: Format, assessment: Any, model: Any, *, plain: bool) -> None:
+def _print_report(output_format: Format, assessment: "Assessment", model: "Questionnaire", *, plain: bool) -> None:
     if output_format is Format.text and not plain and sys.stdout.isatty():
         rendered = _styled_text(assessment, model)
     else:
@@ -162,7 +166,7 @@ def _print_report(output_format: Format, assessment: Any, model: Any, *, plain: 
     emit(rendered)
 
 
-def _styled_text(assessment: Any, model: Any) -> str:
+def _styled_text(assessment: "Assessment", model: "Questionnaire") -> str:
     """Rich is imported only here: a terminal gets styles, files and pipes get plain text fast."""
     from rich.console import Console
 

@@ -65,34 +65,33 @@ def test_every_generated_answer_set_passes_the_answers_check(questionnaire: Ques
     assert answers.check(questionnaire, contract).values == chosen
 
 
+LIGHT_USE = {
+    "frequency": ("rarely",),
+    "duration": ("under_1_month",),
+    "amount": ("small",),
+    "product_forms": ("leaf",),
+    "co_use": ("none",),
+    "liver_conditions": ("none",),
+    "symptoms": ("none",),
+}
+
+
 def test_a_warning_sign_makes_the_level_urgent(questionnaire: Questionnaire) -> None:
-    base = {
-        "frequency": ("rarely",),
-        "duration": ("under_1_month",),
-        "amount": ("small",),
-        "product_forms": ("leaf",),
-        "co_use": ("none",),
-        "liver_conditions": ("none",),
-        "symptoms": ("dark_urine",),
-    }
-    assessment = score(questionnaire, base)
+    assessment = score(questionnaire, {**LIGHT_USE, "symptoms": ("dark_urine",)})
     assert assessment.level == "urgent"
     assert [flag.id for flag in assessment.red_flags] == ["dark_urine"]
     assert [resource.id for resource in assessment.lead_resources] == ["emergency", "poison_help"]
 
 
 def test_answers_to_questions_not_asked_do_not_count(questionnaire: Questionnaire) -> None:
-    base = {
-        "frequency": ("rarely",),
-        "duration": ("under_1_month",),
-        "amount": ("small",),
-        "product_forms": ("leaf",),
-        "co_use": ("none",),
-        "liver_conditions": ("none",),
-        "symptoms": ("none",),
-    }
-    with_stray = {**base, "alcohol_frequency": ("daily",)}
-    assert score(questionnaire, with_stray) == score(questionnaire, base)
+    with_stray = {**LIGHT_USE, "alcohol_frequency": ("daily",)}
+    assert score(questionnaire, with_stray) == score(questionnaire, LIGHT_USE)
+
+
+def test_light_use_with_no_risk_factors_is_low(questionnaire: Questionnaire) -> None:
+    assessment = score(questionnaire, LIGHT_USE)
+    assert assessment.level == "low"
+    assert assessment.red_flags == ()
 
 
 def test_sources_list_exactly_what_the_report_cites(questionnaire: Questionnaire) -> None:
