@@ -37,12 +37,12 @@ def read_jsonl(stream: TextIO) -> Iterator[tuple[int, Any, str | None]]:
         if not line.strip():
             continue
         if len(line) > MAX_LINE:
-            yield number, None, f"the line is longer than {MAX_LINE // 1024} KiB"
+            yield number, None, _("the line is longer than {size} KiB").format(size=MAX_LINE // 1024)
             continue
         try:
             yield number, json.loads(line), None
         except (ValueError, RecursionError):
-            yield number, None, "not valid JSON"
+            yield number, None, _("not valid JSON")
 
 
 def read_csv(stream: TextIO) -> Iterator[tuple[int, Any, str | None]]:
@@ -52,8 +52,7 @@ def read_csv(stream: TextIO) -> Iterator[tuple[int, Any, str | None]]:
         record: dict[str, Any] = {}
         for key, cell in row.items():
             if key is None:
-                return_problem = "the row has more cells than the header"
-                yield number, None, return_problem
+                yield number, None, _("the row has more cells than the header")
                 break
             value = (cell or "").strip()
             if not value:

@@ -2,7 +2,7 @@
 
 Validating questions.yaml means building pydantic's schemas and parsing YAML in Python, which
 costs more than the whole start-up budget. The packaged file is checked once, when this copy is
-made (`python -m kratom_check.compiled`; a test fails while it is stale), and the copy is used only
+made (`python -m tests.generated`; a test fails while it is stale), and the copy is used only
 when its recorded digest matches the questions.yaml beside it. Any other file takes the full path.
 """
 

@@ -9,7 +9,7 @@ from string import Template
 
 from .i18n import language
 from .model import Questionnaire
-from .report import heading, refs, resource_text, source_line
+from .report import answer_rows, heading, refs, resource_text, source_text
 from .scoring import Assessment, Line, ResourceLine
 
 
@@ -40,14 +40,13 @@ def page(assessment: Assessment, questionnaire: Questionnaire) -> str:
         f"{escape(caution.next_step)}</span>"
         for caution in assessment.cautions
     )
-    answers = []
-    for question_id, chosen in assessment.answers:
-        question = questionnaire.questions_by_id[question_id]
-        labels = "; ".join(choice.label for choice_id in chosen if (choice := question.choice(choice_id)))
-        answers.append(f"<tr><td>{escape(question.text)}</td><td>{escape(labels)}</td></tr>")
+    answers = [
+        f"<tr><td>{escape(question)}</td><td>{escape(labels)}</td></tr>"
+        for question, labels in answer_rows(assessment, questionnaire)
+    ]
     sources = []
-    for number, (_key, source) in enumerate(assessment.sources, 1):
-        text = escape(source_line(assessment, number).split(". ", 1)[1])
+    for _key, source in assessment.sources:
+        text = escape(source_text(source))
         if source.url:
             text = text.replace(escape(source.url), f'<a href="{escape(source.url)}">{escape(source.url)}</a>')
         sources.append(text)

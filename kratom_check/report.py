@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .answers import as_contract
 from .i18n import N_, _, language
-from .model import Questionnaire
+from .model import Questionnaire, Source
 from .scoring import Assessment, CautionResult, Cited, Line, ResourceLine
 
 if TYPE_CHECKING:
@@ -56,17 +56,16 @@ def _caution_lines(assessment: Assessment, caution: CautionResult) -> tuple[str,
     )
 
 
-def source_line(assessment: Assessment, number: int) -> str:
-    _key, source = assessment.sources[number - 1]
+def source_text(source: Source) -> str:
     url = f" {source.url}" if source.url else ""
-    return f"{number}. {source.title}. {source.publisher}, {source.year}.{url}"
+    return f"{source.title}. {source.publisher}, {source.year}.{url}"
 
 
-def _answer_lines(assessment: Assessment, questionnaire: Questionnaire) -> Iterator[str]:
+def answer_rows(assessment: Assessment, questionnaire: Questionnaire) -> Iterator[tuple[str, str]]:
+    """(question as asked, the labels of the chosen answers) for each answer that was scored."""
     for question_id, chosen in assessment.answers:
         question = questionnaire.questions_by_id[question_id]
-        labels = [choice.label for choice_id in chosen if (choice := question.choice(choice_id))]
-        yield f"{question.text} {'; '.join(labels)}"
+        yield question.text, "; ".join(choice.label for choice_id in chosen if (choice := question.choice(choice_id)))
 
 
 Segment = tuple[str, str]
@@ -121,8 +120,8 @@ def layout(assessment: Assessment, questionnaire: Questionnaire) -> list[Entry |
     add_heading("notice")
     entries.extend(Entry((((notice, ""),),), "-") for notice in assessment.notice)
     add_heading("sources")
-    for number in range(1, len(assessment.sources) + 1):
-        entries.append(Entry((((source_line(assessment, number).split(". ", 1)[1], "dim"),),), f"{number}."))
+    for number, (_key, source) in enumerate(assessment.sources, 1):
+        entries.append(Entry((((source_text(source), "dim"),),), f"{number}."))
     return entries
 
 
@@ -214,11 +213,11 @@ def markdown(assessment: Assessment, questionnaire: Questionnaire) -> str:
     section("next_steps", [f"{line.text} {refs(assessment, line)}" for line in assessment.next_steps])
     section("ask_clinician", [f"{line.text} {refs(assessment, line)}" for line in assessment.ask_clinician])
     section("resources", [f"{resource_text(r)} {refs(assessment, r)}" for r in assessment.resources])
-    section("answers", list(_answer_lines(assessment, questionnaire)))
+    section("answers", [f"{question} {labels}" for question, labels in answer_rows(assessment, questionnaire)])
     section("notice", list(assessment.notice))
     section(
         "sources",
-        [source_line(assessment, number).split(". ", 1)[1] for number in range(1, len(assessment.sources) + 1)],
+        [source_text(source) for _key, source in assessment.sources],
         numbered=True,
     )
     return "\n".join(lines).rstrip() + "\n"
