@@ -6,15 +6,15 @@ import csv
 import io
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring
 from typing import Any, BinaryIO, TextIO
 
-from . import answers as answers_module
+from .batch_scoring import RowScorer, Scored
 from .errors import AnswersError
 from .i18n import _, ngettext
 from .model import Questionnaire
-from .scoring import score_levels
 
 ID_COLUMN = "id"
 MULTIPLE_SEPARATOR = ";"
@@ -33,15 +33,29 @@ class Summary:
 
 def read_jsonl(stream: TextIO) -> Iterator[tuple[int, Any, str | None]]:
     """(row number, parsed object or None, problem) for each non-empty line."""
+    # raw_decode skips json.loads' wrappers; the rest of the line must then be blank.
+    decode = json.JSONDecoder().raw_decode
     for number, line in enumerate(stream, 1):
-        if not line.strip():
-            continue
         if len(line) > MAX_LINE:
+            if line.isspace():
+                continue
             yield number, None, _("the line is longer than {size} KiB").format(size=MAX_LINE // 1024)
             continue
         try:
-            yield number, json.loads(line), None
+            data, end = decode(line)
         except (ValueError, RecursionError):
+            text = line.strip()
+            if not text:
+                continue
+            try:  # raw_decode does not skip leading blanks
+                data, end = decode(text)
+                line = text
+            except (ValueError, RecursionError):
+                yield number, None, _("not valid JSON")
+                continue
+        if end == len(line) or line[end:].isspace():
+            yield number, data, None
+        else:
             yield number, None, _("not valid JSON")
 
 
@@ -63,51 +77,47 @@ def read_csv(stream: TextIO) -> Iterator[tuple[int, Any, str | None]]:
             yield number, record, None
 
 
-def score_rows(questionnaire: Questionnaire, rows: Iterable[tuple[int, Any, str | None]]) -> Iterator[dict[str, Any]]:
-    """Result rows: level and per-factor levels, or the row's problem; never stops at a bad row."""
+Writer = Callable[[int, Any, "Scored | None", str], None]
+"""Writes one result row: row number, id, levels (or None), and the problem (or "")."""
+
+
+def jsonl_writer(out: TextIO, questionnaire: Questionnaire) -> Writer:
     factor_ids = [factor.id for factor in questionnaire.factors]
-    for number, data, problem in rows:
-        row_id = data.pop(ID_COLUMN, None) if isinstance(data, dict) else None
-        if problem is None:
-            try:
-                checked = answers_module.check(questionnaire, data, f"row {number}")
-            except AnswersError as exc:
-                prefix = f"row {number}: "
-                problem = "; ".join(p.removeprefix(prefix) for p in exc.problems)
-            else:
-                levels = score_levels(questionnaire, checked.values)
-                yield {
-                    "row": number,
-                    "id": row_id,
-                    "level": levels.level,
-                    "factors": dict(zip(factor_ids, levels.factor_levels, strict=True)),
-                }
-                continue
-        yield {"row": number, "id": row_id, "error": f"row {number}: {problem}"}
+    # The same few outcomes repeat across millions of rows: each is serialized once.
+    endings: dict[Scored, str] = {}
 
-
-def jsonl_writer(out: TextIO, _questionnaire: Questionnaire) -> Callable[[dict[str, Any]], None]:
-    def write(result: dict[str, Any]) -> None:
-        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+    def write(row: int, row_id: Any, scored: Scored | None, error: str) -> None:
+        shown_id = encode_basestring(row_id) if type(row_id) is str else json.dumps(row_id, ensure_ascii=False)
+        if scored is None:
+            ending = '"error": ' + encode_basestring(error) + "}\n"
+        else:
+            ending = endings.get(scored) or endings.setdefault(
+                scored,
+                json.dumps(
+                    {"level": scored.level, "factors": dict(zip(factor_ids, scored.factor_levels, strict=True))},
+                    ensure_ascii=False,
+                )[1:]
+                + "\n",
+            )
+        out.write(f'{{"row": {row}, "id": {shown_id}, {ending}')
 
     return write
 
 
-def csv_writer(out: TextIO, questionnaire: Questionnaire) -> Callable[[dict[str, Any]], None]:
+def csv_writer(out: TextIO, questionnaire: Questionnaire) -> Writer:
     factor_ids = [factor.id for factor in questionnaire.factors]
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["row", ID_COLUMN, "level", *factor_ids, "error"])
+    blank = [""] * len(factor_ids)
 
-    def write(result: dict[str, Any]) -> None:
-        factors = result.get("factors", {})
-        row_id = result["id"]
+    def write(row: int, row_id: Any, scored: Scored | None, error: str) -> None:
         writer.writerow(
             [
-                result["row"],
+                row,
                 "" if row_id is None else row_id,
-                result.get("level", ""),
-                *(factors.get(f, "") for f in factor_ids),
-                result.get("error", ""),
+                "" if scored is None else scored.level,
+                *(blank if scored is None else scored.factor_levels),
+                error,
             ]
         )
 
@@ -123,17 +133,33 @@ def run(
     output_format: str,
     progress: Callable[[], None] | None = None,
 ) -> Summary:
+    """Score every row and write its result row; never stops at a bad row."""
     rows = read_csv(stream) if input_format == "csv" else read_jsonl(stream)
     write = (csv_writer if output_format == "csv" else jsonl_writer)(out, questionnaire)
-    summary = Summary()
-    for result in score_rows(questionnaire, rows):
-        write(result)
-        if "error" in result:
-            summary.errors += 1
-        else:
-            summary.levels[result["level"]] += 1
+    score = RowScorer(questionnaire).score
+    scored_counts: Counter[Scored] = Counter()
+    errors = 0
+    for number, data, problem in rows:
+        row_id = data.pop(ID_COLUMN, None) if type(data) is dict else None
+        if problem is None:
+            try:
+                scored = score(data, number)
+            except AnswersError as exc:
+                prefix = f"row {number}: "
+                problem = "; ".join(p.removeprefix(prefix) for p in exc.problems)
+            else:
+                write(number, row_id, scored, "")
+                scored_counts[scored] += 1
+                if progress is not None:
+                    progress()
+                continue
+        write(number, row_id, None, f"row {number}: {problem}")
+        errors += 1
         if progress is not None:
             progress()
+    summary = Summary(errors=errors)
+    for scored, count in scored_counts.items():
+        summary.levels[scored.level] += count
     return summary
 
 

@@ -53,6 +53,23 @@ def test_bad_rows_get_error_rows_and_the_rest_are_scored(run_cli: Run) -> None:
     assert rows[3]["error"].startswith("row 4: the answers must be a mapping")
 
 
+def test_blank_lines_surrounding_blanks_and_crlf_line_ends_are_fine(run_cli: Run) -> None:
+    line = json.dumps(GOOD)
+    result = run_cli("batch", "-", input=f"\n  {line}\r\n   \n\t{line}  \n" + " " * 70_000 + "\n")
+    assert result.exit_code == 0, result.stdout
+    assert [json.loads(row)["row"] for row in result.stdout.splitlines()] == [2, 4]
+
+
+def test_anything_after_the_answer_set_on_its_line_is_an_error_row(run_cli: Run) -> None:
+    line = json.dumps(GOOD)
+    result = run_cli("batch", "-", input=jsonl(f"{line} {line}", f"  {line} x", f"{line},"))
+    assert [json.loads(row)["error"] for row in result.stdout.splitlines()] == [
+        "row 1: not valid JSON",
+        "row 2: not valid JSON",
+        "row 3: not valid JSON",
+    ]
+
+
 def test_summary_counts_levels_and_errors_on_standard_error(run_cli: Run) -> None:
     result = run_cli("batch", "-", input=jsonl(GOOD, GOOD, "{"))
     assert result.stderr == (
