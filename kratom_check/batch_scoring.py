@@ -31,6 +31,10 @@ from .scoring import score_levels, tables
 REMEMBERED_ANSWERS = 4096
 """Per question: enough for every answer a valid survey gives; bounded so hostile input cannot grow it."""
 
+REMEMBERED_TEXT = 256
+"""Longest answer (characters, all items of a list together) worth remembering: real answers are
+short, and a padded one could otherwise hold 64 KiB per entry."""
+
 REMEMBERED_OUTCOMES = 16384
 """Distinct outcome keys kept; a questionnaire rarely has more than a few hundred."""
 
@@ -197,6 +201,7 @@ class RowScorer:
         for leaf, bit in self._leaf_bits.items():
             if leaf.answer == question.id and not frozenset(leaf.is_ or leaf.includes or ()).isdisjoint(chosen):
                 number += bit
-        if len(seen) < REMEMBERED_ANSWERS:
+        size = len(raw) if type(raw) is str else sum(map(len, raw))
+        if len(seen) < REMEMBERED_ANSWERS and size <= REMEMBERED_TEXT:
             seen[tuple(raw) if type(raw) is list else raw] = number
         return number

@@ -208,3 +208,22 @@ def test_remembered_answers_stay_within_their_bound(monkeypatch: pytest.MonkeyPa
         assert fast(scorer, row, number) == reference(QUESTIONNAIRE, row, number)
     assert max(len(step.seen) for step in scorer._steps) == 3
     assert len(scorer._outcomes) == 2
+
+
+def test_long_answers_are_scored_but_not_remembered() -> None:
+    scorer = RowScorer(QUESTIONNAIRE)
+    padded = {
+        "frequency": " " * 10_000 + "daily",
+        "duration": "over_1_year",
+        "amount": "small",
+        "product_forms": ["leaf"] * 500,
+        "co_use": ["none"],
+        "liver_conditions": ["none"],
+        "symptoms": ["none"],
+    }
+    assert reference(QUESTIONNAIRE, padded, 1)[0] == "moderate"
+    assert fast(scorer, padded, 1) == reference(QUESTIONNAIRE, padded, 1)
+    remembered = {step.question_id: list(step.seen) for step in scorer._steps}
+    assert remembered["frequency"] == []
+    assert remembered["product_forms"] == []
+    assert remembered["duration"] == ["over_1_year"]
