@@ -11,12 +11,12 @@ remembered. Why the key decides the levels:
 - A rule or an ask_if depends only on which answer tests (the leaves of its condition) hold. Above
   the fields, the tally holds one bit per leaf. The highest level the rules give is worked out once
   per distinct set of leaf bits.
-- Each valid answer is remembered as one number: its points in every field plus its leaf bits. A
-  leaf tests one question, so no two answers share a leaf bit, and fields never overflow: adding the
-  numbers of a row's answers builds its tally.
+- Each valid answer, parsed once by answers.parse_answer, is remembered as one number: its points
+  in every field plus its leaf bits. A leaf tests one question, so no two answers share a leaf bit,
+  and fields never overflow: adding the numbers of a row's answers builds its tally.
 
-Anything unusual (not a mapping, unknown keys, missing or invalid answers, values not seen before)
-takes the reference path, so error messages are the reference ones and an unusual row is only slower.
+Anything unusual (not a mapping, unknown keys, missing or invalid answers, answers that are not
+text) takes the reference path, so error messages are the reference ones and such a row is only slower.
 """
 
 from __future__ import annotations
