@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 
 from .model import Condition, Question, Questionnaire
-from .scoring import holds
+from .scoring import highest_scores, holds
 
 # Enumerating every answer to the questions a condition names is exact but can explode;
 # past this many combinations the condition is assumed reachable.
@@ -23,7 +22,7 @@ def warnings(questionnaire: Questionnaire) -> list[str]:
             when = getattr(item, "when", None)
             if when is not None and not _can_hold(questionnaire, when):
                 found.append(f"{section} '{item.id}' never applies: its condition can never be true")
-    highest = _highest_scores(questionnaire)
+    highest = highest_scores(questionnaire)
     for factor in questionnaire.factors:
         if highest[factor.id] == 0:
             found.append(f"factor '{factor.id}' is fed by no answer (no choice gives it points)")
@@ -35,26 +34,6 @@ def warnings(questionnaire: Questionnaire) -> list[str]:
                     f"and answers give at most {highest[factor.id]}"
                 )
     return found
-
-
-def _highest_scores(questionnaire: Questionnaire) -> dict[str, int]:
-    highest = {factor.id: 0 for factor in questionnaire.factors}
-    for factor_id in highest:
-        for question in questionnaire.questions:
-            points = [choice.points.get(factor_id, 0) for choice in question.choices]
-            if question.kind == "multiple":
-                together = sum(p for p, c in zip(points, question.choices, strict=True) if not c.exclusive)
-                highest[factor_id] += max([together, *points])
-            else:
-                highest[factor_id] += max(points)
-    return highest
-
-
-def _named_questions(condition: Condition) -> Iterator[str]:
-    if condition.answer is not None:
-        yield condition.answer
-    for child in condition.children():
-        yield from _named_questions(child)
 
 
 def _possible_answers(question: Question) -> list[tuple[str, ...]]:
@@ -69,7 +48,7 @@ def _possible_answers(question: Question) -> list[tuple[str, ...]]:
 
 
 def _can_hold(questionnaire: Questionnaire, condition: Condition) -> bool:
-    names = sorted(set(_named_questions(condition)))
+    names = sorted({leaf.answer or "" for leaf in condition.leaves()})
     options = [_possible_answers(questionnaire.questions_by_id[name]) for name in names]
     total = 1
     for choices in options:

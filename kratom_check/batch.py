@@ -77,7 +77,7 @@ def read_csv(stream: TextIO) -> Iterator[tuple[int, Any, str | None]]:
             yield number, record, None
 
 
-Writer = Callable[[int, Any, "Scored | None", str], None]
+Writer = Callable[[int, Any, Scored | None, str], None]
 """Writes one result row: row number, id, levels (or None), and the problem (or "")."""
 
 
@@ -86,20 +86,17 @@ def jsonl_writer(out: TextIO, questionnaire: Questionnaire) -> Writer:
     # The same few outcomes repeat across millions of rows: each is serialized once.
     endings: dict[Scored, str] = {}
 
+    def ending_for(scored: Scored) -> str:
+        ending = endings.get(scored)
+        if ending is None:
+            factors = dict(zip(factor_ids, scored.factor_levels, strict=True))
+            ending = endings[scored] = json.dumps({"level": scored.level, "factors": factors}, ensure_ascii=False)[1:]
+        return ending
+
     def write(row: int, row_id: Any, scored: Scored | None, error: str) -> None:
         shown_id = encode_basestring(row_id) if type(row_id) is str else json.dumps(row_id, ensure_ascii=False)
-        if scored is None:
-            ending = '"error": ' + encode_basestring(error) + "}\n"
-        else:
-            ending = endings.get(scored) or endings.setdefault(
-                scored,
-                json.dumps(
-                    {"level": scored.level, "factors": dict(zip(factor_ids, scored.factor_levels, strict=True))},
-                    ensure_ascii=False,
-                )[1:]
-                + "\n",
-            )
-        out.write(f'{{"row": {row}, "id": {shown_id}, {ending}')
+        ending = '"error": ' + encode_basestring(error) + "}" if scored is None else ending_for(scored)
+        out.write(f'{{"row": {row}, "id": {shown_id}, {ending}\n')
 
     return write
 
@@ -137,29 +134,24 @@ def run(
     rows = read_csv(stream) if input_format == "csv" else read_jsonl(stream)
     write = (csv_writer if output_format == "csv" else jsonl_writer)(out, questionnaire)
     score = RowScorer(questionnaire).score
-    scored_counts: Counter[Scored] = Counter()
-    errors = 0
+    summary = Summary()
     for number, data, problem in rows:
         row_id = data.pop(ID_COLUMN, None) if type(data) is dict else None
+        scored = None
         if problem is None:
             try:
                 scored = score(data, number)
             except AnswersError as exc:
                 prefix = f"row {number}: "
                 problem = "; ".join(p.removeprefix(prefix) for p in exc.problems)
-            else:
-                write(number, row_id, scored, "")
-                scored_counts[scored] += 1
-                if progress is not None:
-                    progress()
-                continue
-        write(number, row_id, None, f"row {number}: {problem}")
-        errors += 1
+        if scored is None:
+            write(number, row_id, None, f"row {number}: {problem}")
+            summary.errors += 1
+        else:
+            write(number, row_id, scored, "")
+            summary.levels[scored.level] += 1
         if progress is not None:
             progress()
-    summary = Summary(errors=errors)
-    for scored, count in scored_counts.items():
-        summary.levels[scored.level] += count
     return summary
 
 

@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 
 from . import answers as answers_module
 from .model import Condition, Question, Questionnaire
-from .scoring import score_levels, tables
+from .scoring import build_test, highest_scores, holds, score_levels, tables
 
 REMEMBERED_ANSWERS = 4096
 """Per question: enough for every answer a valid survey gives; bounded so hostile input cannot grow it."""
@@ -59,27 +59,14 @@ class _Step(NamedTuple):
     question: Question
 
 
-def _leaves(condition: Condition | None) -> list[Condition]:
-    if condition is None:
-        return []
-    if condition.answer is not None:
-        return [condition]
-    return [leaf for child in condition.children() for leaf in _leaves(child)]
-
-
 def _tally_test(condition: Condition, bits: dict[Condition, int]) -> TallyTest:
-    """The condition as a test of the leaf bits: the same logic as scoring.compile_condition."""
-    if condition.any_ is not None:
-        parts = tuple(_tally_test(child, bits) for child in condition.any_)
-        return lambda tally: any(part(tally) for part in parts)
-    if condition.all_ is not None:
-        parts = tuple(_tally_test(child, bits) for child in condition.all_)
-        return lambda tally: all(part(tally) for part in parts)
-    if condition.not_ is not None:
-        inner = _tally_test(condition.not_, bits)
-        return lambda tally: not inner(tally)
-    bit = bits[condition]
-    return lambda tally: bool(tally & bit)
+    """The condition as a test of the leaf bits in a tally."""
+
+    def leaf(test: Condition) -> TallyTest:
+        bit = bits[test]
+        return lambda tally: bool(tally & bit)
+
+    return build_test(condition, leaf)
 
 
 class RowScorer:
@@ -96,12 +83,7 @@ class RowScorer:
             (factor.id, points) for factor in questionnaire.factors for points in factor.thresholds.values()
         ]
         fields += [(None, points) for points in questionnaire.overall.thresholds.values()]
-        most = dict.fromkeys(factor_ids, 0)
-        for question in questionnaire.questions:
-            for choice in question.choices:
-                for factor_id, points in choice.points.items():
-                    most[factor_id] += points
-        largest = max([sum(most.values()), *(points for _, points in fields)])
+        largest = max([sum(highest_scores(questionnaire).values()), *(points for _, points in fields)])
         width = largest.bit_length() + 1  # so 2**(width-1) > any total or threshold: no field overflows
         self._start = sum(((1 << (width - 1)) - points) << (index * width) for index, (_, points) in enumerate(fields))
         self._reached = sum(1 << (index * width + width - 1) for index in range(len(fields)))
@@ -111,8 +93,8 @@ class RowScorer:
         }
 
         self._leaves_from = len(fields) * width
-        leaves = [leaf for rule in questionnaire.rules for leaf in _leaves(rule.when)]
-        leaves += [leaf for question in questionnaire.questions for leaf in _leaves(question.ask_if)]
+        leaves = [leaf for rule in questionnaire.rules for leaf in rule.when.leaves()]
+        leaves += [leaf for question in questionnaire.questions if question.ask_if for leaf in question.ask_if.leaves()]
         self._leaf_bits = {leaf: 1 << (self._leaves_from + index) for index, leaf in enumerate(dict.fromkeys(leaves))}
         self._rank_from = self._leaves_from + len(self._leaf_bits)
 
@@ -198,9 +180,8 @@ class RowScorer:
             choice = question.choice(choice_id)
             assert choice is not None  # parse_answer returns choice ids only
             number += sum(value * self._unit[factor_id] for factor_id, value in choice.points.items())
-        for leaf, bit in self._leaf_bits.items():
-            if leaf.answer == question.id and not frozenset(leaf.is_ or leaf.includes or ()).isdisjoint(chosen):
-                number += bit
+        answered = {question.id: chosen}
+        number += sum(bit for leaf, bit in self._leaf_bits.items() if holds(leaf, answered))
         size = len(raw) if type(raw) is str else sum(map(len, raw))
         if len(seen) < REMEMBERED_ANSWERS and size <= REMEMBERED_TEXT:
             seen[tuple(raw) if type(raw) is list else raw] = number

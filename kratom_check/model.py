@@ -29,6 +29,12 @@ class Condition(NamedTuple):
             return (self.not_,)
         return self.any_ or self.all_ or ()
 
+    def leaves(self) -> list[Condition]:
+        """The answer tests inside this condition, in order."""
+        if self.answer is not None:
+            return [self]
+        return [leaf for child in self.children() for leaf in child.leaves()]
+
 
 class Choice(NamedTuple):
     id: str

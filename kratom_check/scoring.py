@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from functools import cache
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from .model import Condition, Question, Questionnaire, Source
 
@@ -13,23 +13,34 @@ Answers = Mapping[str, tuple[str, ...]]
 
 
 Test = Callable[[Answers], bool]
+T = TypeVar("T")
+
+
+def build_test(condition: Condition, leaf: Callable[[Condition], Callable[[T], bool]]) -> Callable[[T], bool]:
+    """A condition as a function; leaf makes each answer test, so any, all and not mean the same everywhere."""
+    if condition.any_ is not None:
+        parts = tuple(build_test(child, leaf) for child in condition.any_)
+        return lambda value: any(part(value) for part in parts)
+    if condition.all_ is not None:
+        parts = tuple(build_test(child, leaf) for child in condition.all_)
+        return lambda value: all(part(value) for part in parts)
+    if condition.not_ is not None:
+        inner = build_test(condition.not_, leaf)
+        return lambda value: not inner(value)
+    return leaf(condition)
+
+
+def _answer_test(condition: Condition) -> Test:
+    """An unanswered question matches nothing."""
+    question = condition.answer or ""
+    wanted = frozenset(condition.is_ or condition.includes or ())
+    return lambda answers: not wanted.isdisjoint(answers.get(question, ()))
 
 
 @cache
 def compile_condition(condition: Condition) -> Test:
-    """A condition as a function of the answers, built once; an unanswered question matches nothing."""
-    if condition.any_ is not None:
-        parts = tuple(compile_condition(child) for child in condition.any_)
-        return lambda answers: any(part(answers) for part in parts)
-    if condition.all_ is not None:
-        parts = tuple(compile_condition(child) for child in condition.all_)
-        return lambda answers: all(part(answers) for part in parts)
-    if condition.not_ is not None:
-        inner = compile_condition(condition.not_)
-        return lambda answers: not inner(answers)
-    question = condition.answer or ""
-    wanted = frozenset(condition.is_ or condition.includes or ())
-    return lambda answers: not wanted.isdisjoint(answers.get(question, ()))
+    """A condition as a function of the answers, built once."""
+    return build_test(condition, _answer_test)
 
 
 def holds(condition: Condition, answers: Answers) -> bool:
@@ -44,6 +55,20 @@ def is_asked(question: Question, answers: Answers) -> bool:
 def asked_questions(questionnaire: Questionnaire, answers: Answers) -> list[Question]:
     """The questions that apply, given the answers so far (ask_if only looks back)."""
     return [question for question in questionnaire.questions if is_asked(question, answers)]
+
+
+def highest_scores(questionnaire: Questionnaire) -> dict[str, int]:
+    """The most points any valid answer set can give each factor."""
+    highest = {factor.id: 0 for factor in questionnaire.factors}
+    for factor_id in highest:
+        for question in questionnaire.questions:
+            points = [choice.points.get(factor_id, 0) for choice in question.choices]
+            if question.kind == "multiple":
+                together = sum(p for p, c in zip(points, question.choices, strict=True) if not c.exclusive)
+                highest[factor_id] += max([together, *points])
+            else:
+                highest[factor_id] += max(points)
+    return highest
 
 
 class FactorResult(NamedTuple):
