@@ -159,3 +159,53 @@ def template_json(questionnaire: Questionnaire) -> str:
     import json
 
     return json.dumps({question.id: None for question in questionnaire.questions}, indent=2) + "\n"
+
+
+def json_schema(questionnaire: Questionnaire) -> dict[str, Any]:
+    """The answers file format as JSON Schema, so intake forms and scripts can check files before scoring.
+
+    It states what the contract allows (ids, kinds, `none` alone, which version each id arrived in);
+    labels, booleans for yes/no and conditions between questions are checked only by kratom-check.
+    """
+    properties: dict[str, Any] = {}
+    for question in questionnaire.questions:
+        ids = list(question.choice_ids)
+        added = {choice.id: choice.since for choice in question.choices if choice.since}
+        description = question.text + ("" if question.required else " (optional)")
+        if question.since:
+            description += f" Added in {question.since}."
+        if added:
+            description += " " + " ".join(f"'{choice}' added in {since}." for choice, since in added.items())
+        if question.kind == "multiple":
+            exclusive = [choice.id for choice in question.choices if choice.exclusive]
+            schema: dict[str, Any] = {
+                "oneOf": [
+                    {"enum": ids},
+                    {"type": "array", "items": {"enum": ids}, "minItems": 1, "uniqueItems": True},
+                ]
+            }
+            if exclusive:
+                schema["not"] = {
+                    "type": "array",
+                    "minItems": 2,
+                    "contains": {"enum": exclusive},
+                }
+        else:
+            # YAML reads unquoted yes/no as booleans; the contract accepts them for the yes and no ids.
+            schema = {"enum": [*ids, True, False] if {"yes", "no"} <= set(ids) else ids}
+        properties[question.id] = {"description": description, **schema}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "answers.schema.json",
+        "title": f"{questionnaire.title}: answers file (questionnaire {questionnaire.id} {questionnaire.version})",
+        "type": "object",
+        "properties": properties,
+        "required": [q.id for q in questionnaire.questions if q.required and q.ask_if is None],
+        "additionalProperties": False,
+    }
+
+
+def json_schema_text(questionnaire: Questionnaire) -> str:
+    import json
+
+    return json.dumps(json_schema(questionnaire), indent=2, ensure_ascii=False) + "\n"

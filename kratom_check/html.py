@@ -9,7 +9,7 @@ from string import Template
 
 from .i18n import language
 from .model import Questionnaire
-from .report import answer_rows, heading, refs, resource_text, source_text
+from .report import FULL_CAUTIONS, answer_rows, area_rows, heading, refs, resource_text, short_caution, source_text
 from .scoring import Assessment, Line, ResourceLine
 
 
@@ -32,13 +32,18 @@ def _section(key: str, items: Iterable[str], *, numbered: bool = False) -> str:
 def page(assessment: Assessment, questionnaire: Questionnaire) -> str:
     template = Template(resources.files("kratom_check").joinpath("report.html").read_text(encoding="utf-8"))
     contacts = ""
-    if assessment.lead_resources:
-        lines = "<br>".join(_resource(assessment, line) for line in assessment.lead_resources)
+    if assessment.act_now or assessment.lead_resources:
+        lines = "<br>".join(
+            [_cited(assessment, line) for line in assessment.act_now]
+            + [_resource(assessment, line) for line in assessment.lead_resources]
+        )
         contacts = f'<div class="contacts">{escape(heading("lead"))}<br>{lines}</div>'
     cautions = (
         f'{_cited(assessment, caution)}<br><span class="next">{escape(heading("next_step"))}: '
         f"{escape(caution.next_step)}</span>"
-        for caution in assessment.cautions
+        if number <= FULL_CAUTIONS
+        else escape(short_caution(assessment, questionnaire, caution))
+        for number, caution in enumerate(assessment.cautions, 1)
     )
     answers = [
         f"<tr><td>{escape(question)}</td><td>{escape(labels)}</td></tr>"
@@ -46,10 +51,8 @@ def page(assessment: Assessment, questionnaire: Questionnaire) -> str:
     ]
     sources = []
     for _key, source in assessment.sources:
-        text = escape(source_text(source))
-        if source.url:
-            text = text.replace(escape(source.url), f'<a href="{escape(source.url)}">{escape(source.url)}</a>')
-        sources.append(text)
+        link = escape(source.url)
+        sources.append(escape(source_text(source)).replace(link, f'<a href="{link}">{link}</a>'))
     return template.substitute(
         lang=escape(language()),
         result_label=escape(heading("result")),
@@ -63,7 +66,9 @@ def page(assessment: Assessment, questionnaire: Questionnaire) -> str:
         level_title=escape(assessment.level_title),
         level_meaning=escape(assessment.level_meaning),
         contacts=contacts,
-        red_flags=_section("red_flags", (_cited(assessment, flag) for flag in assessment.red_flags)),
+        safety_net=_section("safety_net", (_cited(assessment, line) for line in assessment.safety_net)),
+        areas=_section("areas", (escape(row) for row in area_rows(assessment, questionnaire))),
+        good_to_know=_section("good_to_know", (_cited(assessment, line) for line in assessment.good_to_know)),
         cautions=_section("cautions", cautions, numbered=True),
         next_steps=_section("next_steps", (_cited(assessment, line) for line in assessment.next_steps)),
         ask_clinician=_section("ask_clinician", (_cited(assessment, line) for line in assessment.ask_clinician)),

@@ -41,6 +41,7 @@ class Choice(NamedTuple):
     label: str
     points: dict[str, int]
     exclusive: bool = False
+    since: str | None = None
 
 
 class Question(NamedTuple):
@@ -51,6 +52,7 @@ class Question(NamedTuple):
     choices: tuple[Choice, ...]
     required: bool = True
     ask_if: Condition | None = None
+    since: str | None = None
 
     def choice(self, choice_id: str) -> Choice | None:
         return next((choice for choice in self.choices if choice.id == choice_id), None)
@@ -62,6 +64,7 @@ class Question(NamedTuple):
 
 class Level(NamedTuple):
     id: str
+    name: str
     title: str
     meaning: str
 
@@ -88,14 +91,20 @@ class Caution(NamedTuple):
     id: str
     when: Condition
     severity: str
+    title: str
     text: str
     next_step: str
     sources: tuple[str, ...]
 
 
+AdviceKind = Literal["act_now", "watch_for", "next_step", "ask_clinician", "good_to_know"]
+"""Where an advice line shows: the help-now block, the signs under the result, the steps, the
+questions, or the background every report ends with."""
+
+
 class Advice(NamedTuple):
     id: str
-    kind: Literal["next_step", "ask_clinician"]
+    kind: AdviceKind
     text: str
     sources: tuple[str, ...]
     levels: tuple[str, ...] | None = None
@@ -116,7 +125,7 @@ class Source(NamedTuple):
     title: str
     publisher: str
     year: int
-    url: str | None = None
+    url: str
 
 
 class QuestionnaireFields(NamedTuple):

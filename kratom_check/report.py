@@ -22,7 +22,9 @@ _LEVEL_STYLES = ("bold green", "bold yellow", "bold red", "bold white on red")
 _HEADINGS = {
     "lead": N_("Get help now"),
     "result": N_("Your result"),
-    "red_flags": N_("Warning signs you told us about"),
+    "safety_net": N_("When to get care"),
+    "areas": N_("Why you got this result"),
+    "good_to_know": N_("Good to know"),
     "cautions": N_("What we noticed"),
     "next_steps": N_("What to do next"),
     "ask_clinician": N_("Questions to ask a clinician"),
@@ -57,8 +59,47 @@ def _caution_lines(assessment: Assessment, caution: CautionResult) -> tuple[str,
 
 
 def source_text(source: Source) -> str:
-    url = f" {source.url}" if source.url else ""
-    return f"{source.title}. {source.publisher}, {source.year}.{url}"
+    return f"{source.title}. {source.publisher}, {source.year}. {source.url}"
+
+
+FULL_CAUTIONS = 4
+"""Cautions shown in full; the rest get one line each, so a person in distress is not buried in text."""
+
+
+def area_rows(assessment: Assessment, questionnaire: Questionnaire) -> list[str]:
+    """Each area with its level in words and the answers that raised it, then what they do together."""
+    lowest = questionnaire.levels[0].id
+    rows = []
+    for factor in assessment.factors:
+        row = f"{factor.title}: {questionnaire.level(factor.level).name}"
+        if factor.level != lowest and factor.raised_by:
+            row += " (" + "; ".join(_label(questionnaire, *answer) for answer in factor.raised_by) + ")"
+        rows.append(row)
+    rank = questionnaire.level_rank
+    if rank[assessment.combined_level] > max(rank[factor.level] for factor in assessment.factors):
+        rows.append(
+            _("Together, these areas raise the result to {level}.").format(
+                level=questionnaire.level(assessment.combined_level).name
+            )
+        )
+    return rows
+
+
+def _label(questionnaire: Questionnaire, question_id: str, choice_id: str) -> str:
+    """A choice's label, with its question when the label alone ("Yes") could belong to another."""
+    question = questionnaire.questions_by_id[question_id]
+    choice = question.choice(choice_id)
+    label = choice.label if choice is not None else choice_id
+    shared = any(
+        other.id != question_id and any(c.label == label for c in other.choices) for other in questionnaire.questions
+    )
+    return f"{question.text} {label}" if shared else label
+
+
+def short_caution(assessment: Assessment, questionnaire: Questionnaire, caution: CautionResult) -> str:
+    """A caution past the first few, in one line: its title and sources."""
+    title = next((item.title for item in questionnaire.cautions if item.id == caution.id), caution.text)
+    return f"{title} {refs(assessment, caution)}"
 
 
 def answer_rows(assessment: Assessment, questionnaire: Questionnaire) -> Iterator[tuple[str, str]]:
@@ -94,31 +135,39 @@ def layout(assessment: Assessment, questionnaire: Questionnaire) -> list[Entry |
     def cited(line: Line, body: str, body_style: str = "") -> tuple[Segment, ...]:
         return ((body, body_style), (" ", ""), (refs(assessment, line), "dim"))
 
-    if assessment.lead_resources:
+    if assessment.act_now or assessment.lead_resources:
         add_heading("lead", style)
+        entries.extend(Entry((cited(line, line.text, "bold"),), "!") for line in assessment.act_now)
         for resource in assessment.lead_resources:
             entries.append(Entry((cited(resource, resource_text(resource), "bold"),), "-"))
         entries.append(None)
     entries.append(Entry((((f"{heading('result')}: ", "bold"), (assessment.level_title, style)),)))
-    entries.append(Entry((((assessment.level_meaning, ""),),)))
-    if assessment.red_flags:
-        add_heading("red_flags")
-        entries.extend(Entry((cited(flag, flag.text, "bold"),), "!") for flag in assessment.red_flags)
-    if assessment.cautions:
-        add_heading("cautions")
-        for number, caution in enumerate(assessment.cautions, 1):
-            step = ((f"{heading('next_step')}: {caution.next_step}", "italic"),)
-            entries.append(Entry((cited(caution, caution.text), step), f"{number}."))
-    for key in ("next_steps", "ask_clinician"):
-        lines: Sequence[Cited] = getattr(assessment, key)
+    entries.append(Entry((((assessment.level_meaning, "bold"),),)))
+
+    def cited_list(key: str, lines: Sequence[Cited]) -> None:
         if lines:
             add_heading(key)
             entries.extend(Entry((cited(line, line.text),), "-") for line in lines)
+
+    cited_list("safety_net", assessment.safety_net)
+    add_heading("areas")
+    entries.extend(Entry((((row, ""),),), "-") for row in area_rows(assessment, questionnaire))
+    if assessment.cautions:
+        add_heading("cautions")
+        for number, caution in enumerate(assessment.cautions, 1):
+            if number > FULL_CAUTIONS:
+                entries.append(Entry((((short_caution(assessment, questionnaire, caution), ""),),), f"{number}."))
+                continue
+            step = ((f"{heading('next_step')}: {caution.next_step}", "italic"),)
+            entries.append(Entry((cited(caution, caution.text), step), f"{number}."))
+    cited_list("next_steps", assessment.next_steps)
+    cited_list("ask_clinician", assessment.ask_clinician)
     if assessment.resources:
         add_heading("resources")
         entries.extend(Entry((cited(line, resource_text(line)),), "-") for line in assessment.resources)
     add_heading("notice")
     entries.extend(Entry((((notice, ""),),), "-") for notice in assessment.notice)
+    cited_list("good_to_know", assessment.good_to_know)
     add_heading("sources")
     for number, (_key, source) in enumerate(assessment.sources, 1):
         entries.append(Entry((((source_text(source), "dim"),),), f"{number}."))
@@ -161,6 +210,7 @@ def plain_text(assessment: Assessment, questionnaire: Questionnaire, *, width: i
                     initial_indent=first if number == 0 else indent,
                     subsequent_indent=indent,
                     break_on_hyphens=False,
+                    break_long_words=False,  # a link split over two lines cannot be copied
                 )
                 or [""]
             )
@@ -202,19 +252,33 @@ def markdown(assessment: Assessment, questionnaire: Questionnaire) -> str:
             lines.append(f"{number}. {entry}" if numbered else f"- {entry}")
         lines.append("")
 
-    section("lead", [f"**{resource_text(r)}** {refs(assessment, r)}" for r in assessment.lead_resources])
-    lines.extend([f"## {heading('result')}: {assessment.level_title}", "", assessment.level_meaning, ""])
-    section("red_flags", [f"**{flag.text}** {refs(assessment, flag)}" for flag in assessment.red_flags])
+    def cited(lines: Sequence[Cited]) -> list[str]:
+        return [f"{line.text} {refs(assessment, line)}" for line in lines]
+
+    section(
+        "lead",
+        [f"**{line.text}** {refs(assessment, line)}" for line in assessment.act_now]
+        + [f"**{resource_text(r)}** {refs(assessment, r)}" for r in assessment.lead_resources],
+    )
+    lines.extend([f"## {heading('result')}: {assessment.level_title}", "", f"**{assessment.level_meaning}**", ""])
+    section("safety_net", cited(assessment.safety_net))
+    section("areas", area_rows(assessment, questionnaire))
     section(
         "cautions",
-        ["{} *{}*".format(*_caution_lines(assessment, caution)) for caution in assessment.cautions],
+        [
+            "{} *{}*".format(*_caution_lines(assessment, caution))
+            if number <= FULL_CAUTIONS
+            else short_caution(assessment, questionnaire, caution)
+            for number, caution in enumerate(assessment.cautions, 1)
+        ],
         numbered=True,
     )
-    section("next_steps", [f"{line.text} {refs(assessment, line)}" for line in assessment.next_steps])
-    section("ask_clinician", [f"{line.text} {refs(assessment, line)}" for line in assessment.ask_clinician])
+    section("next_steps", cited(assessment.next_steps))
+    section("ask_clinician", cited(assessment.ask_clinician))
     section("resources", [f"{resource_text(r)} {refs(assessment, r)}" for r in assessment.resources])
     section("answers", [f"{question} {labels}" for question, labels in answer_rows(assessment, questionnaire)])
     section("notice", list(assessment.notice))
+    section("good_to_know", cited(assessment.good_to_know))
     section(
         "sources",
         [source_text(source) for _key, source in assessment.sources],
@@ -244,16 +308,30 @@ def as_dict(assessment: Assessment, questionnaire: Questionnaire) -> dict[str, A
         "language": language(),
         "questionnaire": {"id": assessment.questionnaire_id, "version": assessment.questionnaire_version},
         "level": assessment.level,
+        "level_name": assessment.level_name,
         "level_title": assessment.level_title,
         "level_meaning": assessment.level_meaning,
-        "factors": [{"id": f.id, "title": f.title, "score": f.score, "level": f.level} for f in assessment.factors],
+        "combined_level": assessment.combined_level,
+        "factors": [
+            {
+                "id": f.id,
+                "title": f.title,
+                "score": f.score,
+                "level": f.level,
+                "raised_by": [{"question": question, "choice": choice} for question, choice in f.raised_by],
+            }
+            for f in assessment.factors
+        ],
         "red_flags": [{**cited(flag), "level": flag.level} for flag in assessment.red_flags],
         "cautions": [
             {**cited(caution), "severity": caution.severity, "next_step": caution.next_step}
             for caution in assessment.cautions
         ],
         "advice": {
+            "act_now": [cited(line) for line in assessment.act_now],
             "urgent_contacts": [resource(line) for line in assessment.lead_resources],
+            "safety_net": [cited(line) for line in assessment.safety_net],
+            "good_to_know": [cited(line) for line in assessment.good_to_know],
             "next_steps": [cited(line) for line in assessment.next_steps],
             "ask_clinician": [cited(line) for line in assessment.ask_clinician],
             "resources": [resource(line) for line in assessment.resources],

@@ -53,11 +53,16 @@ class Condition(Model):
         return self
 
 
+Version = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")]
+"""A questionnaire version, like 1.1.0."""
+
+
 class Choice(Model):
     id: Id
     label: Text
     points: dict[Id, Annotated[int, Field(ge=0, le=100)]] = {}
     exclusive: bool = False
+    since: Version | None = Field(None, description="The questionnaire version this choice arrived in.")
 
 
 class Question(Model):
@@ -67,13 +72,15 @@ class Question(Model):
     help: Text
     required: bool = True
     ask_if: Condition | None = None
+    since: Version | None = Field(None, description="The questionnaire version this question arrived in.")
     choices: tuple[Choice, ...] = Field(min_length=2)
 
 
 class Level(Model):
     id: Id
+    name: Text = Field(description="The level in one word, as each area of a report shows it.")
     title: Text
-    meaning: Text
+    meaning: Text = Field(description="The one most important next step at this level.")
 
 
 class Factor(Model):
@@ -98,6 +105,7 @@ class Caution(Model):
     id: Id
     when: Condition
     severity: Id
+    title: Text = Field(description="A few words that stand for the caution when a report lists it in one line.")
     text: Text
     next_step: Text
     sources: SourceKeys
@@ -105,7 +113,12 @@ class Caution(Model):
 
 class Advice(Model):
     id: Id
-    kind: Literal["next_step", "ask_clinician"]
+    kind: Literal["act_now", "watch_for", "next_step", "ask_clinician", "good_to_know"] = Field(
+        description=(
+            "act_now: first of all, before the contacts; watch_for: the signs under the result in every report; "
+            "next_step and ask_clinician: what to do and ask; good_to_know: background at the end."
+        )
+    )
     levels: tuple[Id, ...] | None = None
     when: Condition | None = None
     text: Text
@@ -126,7 +139,9 @@ class Source(Model):
     title: Text
     publisher: Text
     year: Annotated[int, Field(ge=1900, le=2100)]
-    url: Text | None = None
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] = Field(
+        description="Where a reader can check the source: a web page, or https://doi.org/ and the DOI."
+    )
 
 
 class Questionnaire(Model):

@@ -72,10 +72,13 @@ def highest_scores(questionnaire: Questionnaire) -> dict[str, int]:
 
 
 class FactorResult(NamedTuple):
+    """One area of risk: its level, and the answers (question id, choice id) that gave it points."""
+
     id: str
     title: str
     score: int
     level: str
+    raised_by: tuple[tuple[str, str], ...] = ()
 
 
 class Cited(NamedTuple):
@@ -129,6 +132,15 @@ class Assessment(NamedTuple):
     notice: tuple[str, ...]
     sources: tuple[tuple[str, Source], ...]
     answers: tuple[tuple[str, tuple[str, ...]], ...]
+    act_now: tuple[Cited, ...] = ()
+    """What to do this minute (a possible overdose): shown before anything else."""
+    safety_net: tuple[Cited, ...] = ()
+    """Which signs mean care today and which mean a visit soon: right under the result, at every level."""
+    good_to_know: tuple[Cited, ...] = ()
+    """Background every report shares, shown last before the sources."""
+    combined_level: str = ""
+    """The level the areas reach together ("several risks together"), whatever each reaches alone."""
+    level_name: str = ""
 
     def source_number(self, key: str) -> int:
         return [source_key for source_key, _ in self.sources].index(key) + 1
@@ -213,6 +225,7 @@ class Levels(NamedTuple):
     factor_totals: tuple[int, ...]
     factor_levels: tuple[str, ...]
     used: dict[str, tuple[str, ...]]
+    combined_level: str
 
 
 def score_levels(questionnaire: Questionnaire, answers: Answers) -> Levels:
@@ -229,13 +242,12 @@ def score_levels(questionnaire: Questionnaire, answers: Answers) -> Levels:
             for index, value in points.get(choice_id, ()):
                 totals[index] += value
     factor_ranks = [_rank_for(total, ladder) for total, ladder in zip(totals, table.thresholds, strict=True)]
-    highest = max(
-        _rank_for(sum(totals), table.overall),
-        *factor_ranks,
-        *(rank for rank, test in table.rules if test(used)),
-    )
+    combined = _rank_for(sum(totals), table.overall)
+    highest = max(combined, *factor_ranks, *(rank for rank, test in table.rules if test(used)))
     level_ids = [level.id for level in questionnaire.levels]
-    return Levels(level_ids[highest], tuple(totals), tuple(level_ids[rank] for rank in factor_ranks), used)
+    return Levels(
+        level_ids[highest], tuple(totals), tuple(level_ids[rank] for rank in factor_ranks), used, level_ids[combined]
+    )
 
 
 def score(questionnaire: Questionnaire, answers: Answers) -> Assessment:
@@ -244,7 +256,7 @@ def score(questionnaire: Questionnaire, answers: Answers) -> Assessment:
     used, level = levels.used, levels.level
     rank = questionnaire.level_rank
     factors = tuple(
-        FactorResult(factor.id, factor.title, total, factor_level)
+        FactorResult(factor.id, factor.title, total, factor_level, _raised_by(questionnaire, used, factor.id))
         for factor, total, factor_level in zip(
             questionnaire.factors, levels.factor_totals, levels.factor_levels, strict=True
         )
@@ -269,8 +281,12 @@ def score(questionnaire: Questionnaire, answers: Answers) -> Assessment:
         return (levels is None or level in levels) and (when is None or holds(when, used))
 
     advice = [item for item in questionnaire.advice if applies(item.levels, item.when)]
-    next_steps = tuple(Cited(item.id, item.text, item.sources) for item in advice if item.kind == "next_step")
-    ask = tuple(Cited(item.id, item.text, item.sources) for item in advice if item.kind == "ask_clinician")
+
+    def of_kind(kind: str) -> tuple[Cited, ...]:
+        return tuple(Cited(item.id, item.text, item.sources) for item in advice if item.kind == kind)
+
+    act_now, safety_net, good_to_know = of_kind("act_now"), of_kind("watch_for"), of_kind("good_to_know")
+    next_steps, ask = of_kind("next_step"), of_kind("ask_clinician")
     shown = [item for item in questionnaire.resources if applies(item.levels, None)]
     lead = tuple(
         ResourceLine(item.id, item.text, item.sources, item.name, item.contact)
@@ -284,7 +300,18 @@ def score(questionnaire: Questionnaire, answers: Answers) -> Assessment:
     )
 
     cited: list[str] = []
-    shown_lines: tuple[Line, ...] = (*lead, *red_flags, *cautions, *next_steps, *ask, *rest)
+    # In the order a report shows them; red flags, which only the JSON report lists, come last.
+    shown_lines: tuple[Line, ...] = (
+        *act_now,
+        *lead,
+        *safety_net,
+        *cautions,
+        *next_steps,
+        *ask,
+        *rest,
+        *good_to_know,
+        *red_flags,
+    )
     for line in shown_lines:
         cited += [key for key in line.sources if key not in cited]
 
@@ -305,4 +332,20 @@ def score(questionnaire: Questionnaire, answers: Answers) -> Assessment:
         notice=questionnaire.notice,
         sources=tuple((key, questionnaire.sources[key]) for key in cited),
         answers=tuple(used.items()),
+        act_now=act_now,
+        safety_net=safety_net,
+        good_to_know=good_to_know,
+        combined_level=levels.combined_level,
+        level_name=chosen_level.name,
+    )
+
+
+def _raised_by(questionnaire: Questionnaire, used: Answers, factor_id: str) -> tuple[tuple[str, str], ...]:
+    """The answers that gave a factor points, in the order they were asked."""
+    return tuple(
+        (question_id, choice_id)
+        for question_id, chosen in used.items()
+        for choice_id in chosen
+        if (choice := questionnaire.questions_by_id[question_id].choice(choice_id)) is not None
+        and choice.points.get(factor_id, 0) > 0
     )

@@ -17,11 +17,11 @@ from .model import Questionnaire, from_data, to_data
 
 # Which fields of which sections a person reads, and which of those are whole paragraphs.
 SECTION_FIELDS: dict[str, tuple[str, ...]] = {
-    "levels": ("title", "meaning"),
+    "levels": ("name", "title", "meaning"),
     "questions": ("text", "help"),
     "factors": ("title",),
     "rules": ("red_flag",),
-    "cautions": ("text", "next_step"),
+    "cautions": ("title", "text", "next_step"),
     "advice": ("text",),
     "resources": ("name", "contact", "text"),
 }

@@ -17,7 +17,7 @@ BLOCK = re.compile(r"(<!-- levels:start -->\n)(.*?)(<!-- levels:end -->)", re.DO
 
 
 def levels_table(questionnaire: Questionnaire) -> str:
-    rows = ["| level | what it means | what leads to it | what the report says to do |", "|---|---|---|---|"]
+    rows = ["| level | what leads to it | the one next step the report gives |", "|---|---|---|"]
     for level in questionnaire.levels:
         causes = [rule.red_flag for rule in questionnaire.rules if rule.level == level.id and rule.red_flag]
         scored = [factor.title.lower() for factor in questionnaire.factors if level.id in factor.thresholds]
@@ -27,13 +27,37 @@ def levels_table(questionnaire: Questionnaire) -> str:
             causes.append("Several risks together")
         if not causes:
             causes = ["Few risk factors found"]
-        advice = [
-            item.text
-            for item in questionnaire.advice
-            if item.kind == "next_step" and item.levels and level.id in item.levels
-        ]
-        rows.append(f"| `{level.id}` | {level.meaning} | {'<br>'.join(causes)} | {' '.join(advice)} |")
+        rows.append(f"| `{level.id}` | {'<br>'.join(causes)} | {' '.join(level.meaning.split())} |")
     return "\n".join(rows) + "\n"
+
+
+def answers_format(questionnaire: Questionnaire) -> str:
+    """docs/answers-format.md: every question and choice id of the answers contract, with its version."""
+    lines = [
+        "# The answers file: questions and choice ids",
+        "",
+        "Generated from `questions.yaml` by `python -m tests.generated`; a test fails while it is stale.",
+        "An answers file maps each question id to a choice id (a list of them for multiple choice). The ids are",
+        "a public interface: they never change, and additions say which questionnaire version they arrived in.",
+        "An answers file written before an addition stays valid. `kratom-check schema --answers` prints the",
+        "same as JSON Schema (kept in the repository as `answers.schema.json`).",
+        "",
+        f"Questionnaire `{questionnaire.id}`, version {questionnaire.version}.",
+        "",
+        "| question id | kind | asked | choice ids | since |",
+        "|---|---|---|---|---|",
+    ]
+    for question in questionnaire.questions:
+        asked = "always" if question.ask_if is None else "only when it applies"
+        if not question.required:
+            asked += ", optional"
+        choices = ", ".join(
+            f"`{choice.id}`" + (f" (since {choice.since})" if choice.since else "") for choice in question.choices
+        )
+        lines.append(
+            f"| `{question.id}` | {question.kind} | {asked} | {choices} | {question.since or '1.0.0'} |"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def render_readme(text: str, questionnaire: Questionnaire) -> str:
@@ -48,7 +72,11 @@ def regenerate() -> None:
     README.write_text(render_readme(README.read_text(encoding="utf-8"), model), encoding="utf-8")
     compiled.compile_file(source)
     (README.parent / "questionnaire.schema.json").write_text(questionnaire_module.json_schema_text(), encoding="utf-8")
-    print(f"updated {README.name}, {compiled.COMPILED.name} and questionnaire.schema.json")
+    from kratom_check import answers
+
+    (README.parent / "answers.schema.json").write_text(answers.json_schema_text(model), encoding="utf-8")
+    (README.parent / "docs" / "answers-format.md").write_text(answers_format(model), encoding="utf-8")
+    print(f"updated {README.name}, {compiled.COMPILED.name}, questionnaire.schema.json, answers.schema.json")
 
 
 if __name__ == "__main__":

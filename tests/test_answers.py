@@ -58,7 +58,7 @@ def test_none_cannot_be_combined_with_other_choices(questionnaire: Questionnaire
     assert caught.value.problems == [
         "answers.yaml: 'symptoms': 'none' cannot be combined with other choices (one or more of: yellow_skin_eyes, "
         "dark_urine, pale_stools, itching, belly_pain, nausea_vomiting, unusual_tiredness, confusion, "
-        "bleeding_bruising, none)"
+        "bleeding_bruising, slow_breathing, chest_pain, racing_heart, fainting, seizure, none)"
     ]
 
 

@@ -35,13 +35,13 @@ def write(tmp_path: Path, text: str, name: str = "questions.yaml") -> Path:
 def test_validate_passes_the_packaged_questionnaire(run_cli: Run) -> None:
     result = run_cli("validate")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.endswith(": OK: 15 questions, 25 cautions\n")
+    assert result.stdout.endswith(": OK: 17 questions, 31 cautions\n")
     assert result.stderr == ""
 
 
 def test_validate_lists_every_problem_with_line_and_field(run_cli: Run, tmp_path: Path) -> None:
     broken = SOURCE.replace("    kind: single\n", "    kind: pick_one\n", 1).replace(
-        "    help: Using kratom more often", "    halp: Using kratom more often", 1
+        "    help: How often you use kratom", "    halp: How often you use kratom", 1
     )
     path = write(tmp_path, broken)
     result = run_cli("validate", str(path))
@@ -232,7 +232,8 @@ def test_html_report_has_level_answers_cautions_and_notice(run_cli: Run) -> None
     page = run_cli("--format", "html", input=EXAMPLE_ANSWERS).stdout
     assert "Your result: High: we found a serious risk, or several risks together" in page
     assert "<td>How often do you use kratom now?</td><td>2 or 3 times a day</td>" in page
-    assert "Questions to ask a clinician" in page
+    assert "When to get care" in page
+    assert "Why you got this result" in page
     assert "This check is not a diagnosis." in page
 
 

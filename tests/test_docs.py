@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from typer.testing import CliRunner
 
 from kratom_check.cli import app
@@ -69,3 +70,56 @@ def test_main_help_lists_every_command() -> None:
     help_text = CliRunner().invoke(app, ["--help"]).stdout
     for command in COMMANDS:
         assert command.split()[0] in help_text
+
+
+def test_answers_format_doc_and_schema_match_the_questionnaire(questionnaire: Questionnaire) -> None:
+    from kratom_check import answers
+
+    from .generated import answers_format
+
+    doc = (REPO / "docs" / "answers-format.md").read_text(encoding="utf-8")
+    assert doc == answers_format(questionnaire), "run: python -m tests.generated"
+    committed = (REPO / "answers.schema.json").read_text(encoding="utf-8")
+    assert committed == answers.json_schema_text(questionnaire), "run: python -m tests.generated"
+
+
+def test_answers_schema_command_prints_the_committed_schema() -> None:
+    result = CliRunner().invoke(app, ["schema", "--answers"])
+    assert result.exit_code == 0
+    assert result.stdout == (REPO / "answers.schema.json").read_text(encoding="utf-8")
+
+
+def test_every_persona_and_the_readme_example_validate_against_the_answers_schema() -> None:
+    import json
+
+    import jsonschema
+    import yaml
+
+    from .conftest import EXAMPLE_ANSWERS, PERSONAS, load_persona
+
+    schema = json.loads((REPO / "answers.schema.json").read_text(encoding="utf-8"))
+    for answers in [yaml.safe_load(EXAMPLE_ANSWERS), *(load_persona(path)["answers"] for path in PERSONAS)]:
+        jsonschema.validate(answers, schema)
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {"frequency": "hourly"},
+        {"symptoms": ["none", "itching"]},
+        {"frequncy": "daily"},
+        {"symptoms": []},
+    ],
+    ids=["unknown-choice", "none-with-another", "unknown-question", "empty-list"],
+)
+def test_answers_schema_refuses_what_the_contract_refuses(answers: dict[str, object]) -> None:
+    import json
+
+    import jsonschema
+    import yaml
+
+    from .conftest import EXAMPLE_ANSWERS
+
+    schema = json.loads((REPO / "answers.schema.json").read_text(encoding="utf-8"))
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**yaml.safe_load(EXAMPLE_ANSWERS), **answers}, schema)

@@ -61,7 +61,7 @@ def test_questions_are_numbered_and_the_total_grows_with_a_follow_up(session: pe
 
 def test_question_mark_shows_why_we_ask(session: pexpect.spawn) -> None:
     answer(session, "?")
-    session.expect_exact("Why we ask: Using kratom more often can raise the risk")
+    session.expect_exact("Why we ask: How often you use kratom can change how likely")
     answer(session, "1")
     session.expect_exact("Question 2 of 14")
 

@@ -78,16 +78,16 @@ def test_ask_if_may_not_point_at_a_later_question(tmp_path: Path) -> None:
 
 
 def test_unknown_source_key_is_reported_with_known_keys(tmp_path: Path) -> None:
-    error = load_changed(tmp_path, "sources: [singh2014]\n", "sources: [singh2041]\n")
+    error = load_changed(tmp_path, "sources: [strang2003,", "sources: [strang2030,")
     (problem,) = error.problems
     assert "cautions[" in problem
-    assert ".sources[0]: unknown source 'singh2041' (known: livertox, dilin2021," in problem
+    assert ".sources[0]: unknown source 'strang2030' (known: livertox, livertox_cases, livertox_hds," in problem
 
 
 def test_misspelt_field_lists_the_allowed_fields(tmp_path: Path) -> None:
-    error = load_changed(tmp_path, "    help: Using kratom more often", "    halp: Using kratom more often")
+    error = load_changed(tmp_path, "    help: How often you use kratom", "    halp: How often you use kratom")
     assert any(
-        "questions[0].halp: unknown field 'halp' (allowed: id, kind, text, help, required, ask_if, choices)" in p
+        "questions[0].halp: unknown field 'halp' (allowed: id, kind, text, help, required, ask_if, since, choices)" in p
         for p in error.problems
     )
 
@@ -150,7 +150,7 @@ def test_a_list_instead_of_a_mapping_is_refused(tmp_path: Path) -> None:
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     path = tmp_path / "questions.yaml"
     text = SOURCE.replace("points: {use_pattern: 1}\n", "points: {livr: 1}\n", 1).replace(
-        "sources: [singh2014]\n", "sources: [nobody]\n", 1
+        "sources: [strang2003,", "sources: [nobody,", 1
     )
     path.write_text(text, encoding="utf-8")
     with pytest.raises(QuestionnaireError) as caught:

@@ -1,14 +1,30 @@
-"""`kratom-check schema`: the questionnaire format as JSON Schema, for editors and other tools."""
+"""`kratom-check schema`: the questionnaire format, or the answers file format, as JSON Schema."""
+
+from typing import Annotated
+
+import typer
 
 from ..edge import debug_requested, emit, user_errors
 
 
-def schema() -> None:
+def schema(
+    answers: Annotated[
+        bool, typer.Option("--answers", help="The answers file format instead (from this questionnaire).")
+    ] = False,
+    questions: Annotated[str | None, typer.Option("--questions", metavar="FILE", help="Another questionnaire.")] = None,
+) -> None:
     """Print the JSON Schema of the questionnaire format.
 
-    It is generated from the same models that check questions.yaml.
+    It is generated from the same models that check questions.yaml. With --answers, print the
+    schema of an answers file instead: every question id and its allowed choice ids.
     """
     with user_errors(debug=debug_requested()):
-        from ..questionnaire import json_schema_text
+        if answers:
+            from ..answers import json_schema_text as answers_schema_text
+            from ..questionnaire import load
 
-        emit(json_schema_text())
+            emit(answers_schema_text(load(questions)))
+        else:
+            from ..questionnaire import json_schema_text
+
+            emit(json_schema_text())
