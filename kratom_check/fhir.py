@@ -9,6 +9,7 @@ from typing import Any
 
 from .errors import AnswersError, QuestionnaireError
 from .model import Condition, Questionnaire
+from .report import area_rows
 from .scoring import Answers, Assessment
 
 CODE_SYSTEM = "urn:kratom-check"
@@ -118,10 +119,12 @@ def bundle(assessment: Assessment, questionnaire: Questionnaire) -> dict[str, An
                     ],
                     "text": assessment.level_title,
                 },
-                "rationale": assessment.level_meaning,
+                "rationale": "; ".join(area_rows(assessment, questionnaire)),
             }
         ],
-        "mitigation": " ".join(line.text for line in assessment.next_steps),
+        "mitigation": " ".join(
+            [assessment.level_meaning, *(line.text for line in (*assessment.act_now, *assessment.next_steps))]
+        ),
         "note": [{"text": f"{caution.text} {caution.next_step}"} for caution in assessment.cautions]
         + [{"text": notice} for notice in assessment.notice],
     }

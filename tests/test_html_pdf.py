@@ -47,5 +47,6 @@ def test_html_report_prints_to_pdf_with_its_text(run_cli: Callable[..., Any], tm
     text = " ".join(" ".join((p.extract_text() or "").split()) for p in pypdf.PdfReader(pdf).pages)
     assert "Your result: High: we found a serious risk, or several risks together" in text
     assert "This check is not a diagnosis." in text
-    assert "Questions to ask a clinician" in text
+    assert "When to get care" in text
+    assert "Why you got this result" in text
     assert "How often do you use kratom now?" in text
