@@ -28,7 +28,7 @@ SMALL = 10_000
 
 def answer_set(questionnaire: object, rng: random.Random) -> dict[str, object]:
     """One valid answer set over the answers contract, drawn with rng."""
-    from kratom_check.scoring import is_asked
+    from kratom_check.conditions import is_asked
 
     chosen: dict[str, tuple[str, ...]] = {}
     for question in questionnaire.questions:  # type: ignore[attr-defined]
@@ -50,7 +50,7 @@ def answer_set(questionnaire: object, rng: random.Random) -> dict[str, object]:
 
 
 def write_rows(path: Path, rows: int, seed: int) -> None:
-    from kratom_check import questionnaire
+    from kratom_check.load import questionnaire
 
     model = questionnaire.load()
     rng = random.Random(seed)

@@ -14,7 +14,7 @@ from .edge import emit, say, user_errors
 
 if TYPE_CHECKING:
     from .model import Questionnaire
-    from .scoring import Assessment
+    from .score.reference import Assessment
 
 app = typer.Typer(
     add_completion=True,
@@ -103,13 +103,15 @@ def _run(
     questions: str | None,
     plain: bool,
 ) -> None:
-    from . import answers, scoring, translation
-    from . import output as saving
-    from .i18n import _
+    from .ask import answers
+    from .i18n import _, language
+    from .load.questionnaire import load
+    from .render import save as saving
+    from .score.reference import score
 
     if output is not None:
         saving.check_destination(output, force=force)
-    model = translation.load_localized(questions)
+    model = load(questions, language())
     if answers_path is None and sys.stdin.isatty():
         raw = _ask(model, plain=plain)
         checked = answers.check(model, raw, _("your answers"))
@@ -117,7 +119,7 @@ def _run(
         checked = answers.load(model, answers_path or "-")
     for warning in checked.warnings:
         say(_("Note: {warning}").format(warning=warning))
-    assessment = scoring.score(model, checked.values)
+    assessment = score(model, checked.values)
     if output is not None:
         content = _render_string(output_format, assessment, model)
         saving.write_atomically(output, content, force=force)
@@ -129,25 +131,25 @@ def _run(
 def _ask(model: "Questionnaire", *, plain: bool) -> dict[str, str | list[str]]:
     from rich.console import Console
 
-    from .interview import interview
+    from .ask.interview import interview
 
     console = Console(stderr=True, no_color=plain or None, highlight=False, emoji=False)
     return interview(model, console, input)
 
 
 def _render_string(output_format: Format, assessment: "Assessment", model: "Questionnaire", *, width: int = 80) -> str:
-    from . import report
+    from .render import text as report
 
     if output_format is Format.json:
         return report.json_text(assessment, model)
     if output_format is Format.markdown:
         return report.markdown(assessment, model)
     if output_format is Format.html:
-        from . import html
+        from .render import html
 
         return html.page(assessment, model)
     if output_format is Format.fhir:
-        from . import fhir
+        from .render import fhir
 
         return fhir.bundle_json(assessment, model)
     return report.plain_text(assessment, model, width=width)
@@ -171,7 +173,7 @@ def _styled_text(assessment: "Assessment", model: "Questionnaire") -> str:
     """Rich is imported only here: a terminal gets styles, files and pipes get plain text fast."""
     from rich.console import Console
 
-    from . import report
+    from .render import text as report
 
     console = Console(highlight=False, emoji=False)
     with console.capture() as captured:

@@ -2,7 +2,7 @@
 
 Catalogs live in kratom_check/locales/<lang>/LC_MESSAGES/kratom_check.po; Babel extracts and
 compiles them in development (see README, "Translating"), and the compiled .mo files ship in
-the wheel. Questionnaire texts are translated separately (see translation.py).
+the wheel. Questionnaire texts are translated separately (see load/languages.py).
 """
 
 from __future__ import annotations

@@ -1,28 +1,54 @@
-"""The questionnaire as the engine sees it: light, immutable named tuples.
+"""The questionnaire: the one definition of every field, for the engine and for the file format.
 
-They mirror the file format in schema.py field for field, but cost a fraction of pydantic models
-to define and build, which keeps start-up within its budget. Only validated data reaches them:
-from schema.validate() or from the pre-checked compiled copy.
+The engine runs on these frozen dataclasses. Checking an untrusted file and the JSON Schema are
+derived from the same classes (load/validation.py turns each into a pydantic model, reading the
+`Spec` marks below), so a new field is written once, here. The marks are plain objects: a normal
+run, which builds these classes from the pre-checked copy, never pays for building validators.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import types
 import typing
 from collections.abc import Callable
 from functools import cached_property
-from typing import Any, Literal, NamedTuple
+from typing import Annotated, Any, Literal
 
 
-class Condition(NamedTuple):
+class Spec:
+    """What the file format asks of a field beyond its type: a pattern, lengths, bounds, a description."""
+
+    def __init__(self, **rules: Any) -> None:
+        self.rules = rules
+
+    def __repr__(self) -> str:
+        return f"Spec({self.rules!r})"
+
+
+Id = Annotated[str, Spec(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+Text = Annotated[str, Spec(strip_whitespace=True, min_length=1)]
+SourceKeys = Annotated[tuple[Id, ...], Spec(min_length=1)]
+Version = Annotated[str, Spec(pattern=r"^\d+\.\d+\.\d+$")]
+"""A questionnaire version, like 1.1.0."""
+LevelIds = tuple[Id, ...]
+
+# Field names that are Python keywords carry a trailing underscore; the file uses the plain word.
+ALIASES = {"any_": "any", "all_": "all", "not_": "not", "is_": "is"}
+
+frozen = dataclasses.dataclass(frozen=True, kw_only=True)
+
+
+@frozen
+class Condition:
     """Declarative test on answers: one of any / all / not, or an answer test."""
 
-    any_: tuple[Condition, ...] | None = None
-    all_: tuple[Condition, ...] | None = None
+    any_: Annotated[tuple[Condition, ...], Spec(min_length=1)] | None = None
+    all_: Annotated[tuple[Condition, ...], Spec(min_length=1)] | None = None
     not_: Condition | None = None
-    answer: str | None = None
-    is_: tuple[str, ...] | None = None
-    includes: tuple[str, ...] | None = None
+    answer: Id | None = None
+    is_: Annotated[tuple[Id, ...], Spec(min_length=1, one_or_list=True)] | None = None
+    includes: Annotated[tuple[Id, ...], Spec(min_length=1, one_or_list=True)] | None = None
 
     def children(self) -> tuple[Condition, ...]:
         if self.not_ is not None:
@@ -36,23 +62,25 @@ class Condition(NamedTuple):
         return [leaf for child in self.children() for leaf in child.leaves()]
 
 
-class Choice(NamedTuple):
-    id: str
-    label: str
-    points: dict[str, int]
+@frozen
+class Choice:
+    id: Id
+    label: Text
+    points: dict[Id, Annotated[int, Spec(ge=0, le=100)]] = dataclasses.field(default_factory=dict)
     exclusive: bool = False
-    since: str | None = None
+    since: Annotated[Version, Spec(description="The questionnaire version this choice arrived in.")] | None = None
 
 
-class Question(NamedTuple):
-    id: str
+@frozen
+class Question:
+    id: Id
     kind: Literal["single", "multiple", "yes_no"]
-    text: str
-    help: str
-    choices: tuple[Choice, ...]
+    text: Text
+    help: Text
     required: bool = True
     ask_if: Condition | None = None
-    since: str | None = None
+    since: Annotated[Version, Spec(description="The questionnaire version this question arrived in.")] | None = None
+    choices: Annotated[tuple[Choice, ...], Spec(min_length=2)]
 
     def choice(self, choice_id: str) -> Choice | None:
         return next((choice for choice in self.choices if choice.id == choice_id), None)
@@ -62,39 +90,46 @@ class Question(NamedTuple):
         return tuple(choice.id for choice in self.choices)
 
 
-class Level(NamedTuple):
-    id: str
-    name: str
-    title: str
-    meaning: str
+@frozen
+class Level:
+    id: Id
+    name: Annotated[Text, Spec(description="The level in one word, as each area of a report shows it.")]
+    title: Text
+    meaning: Annotated[Text, Spec(description="The one most important next step at this level.")]
 
 
-class Factor(NamedTuple):
-    id: str
-    title: str
-    thresholds: dict[str, int]
+@frozen
+class Factor:
+    id: Id
+    title: Text
+    thresholds: dict[Id, Annotated[int, Spec(ge=1)]]
 
 
-class Overall(NamedTuple):
-    thresholds: dict[str, int]
+@frozen
+class Overall:
+    thresholds: dict[Id, Annotated[int, Spec(ge=1)]]
 
 
-class Rule(NamedTuple):
-    id: str
+@frozen
+class Rule:
+    id: Id
     when: Condition
-    level: str
-    sources: tuple[str, ...]
-    red_flag: str | None = None
+    level: Id
+    red_flag: Text | None = None
+    sources: SourceKeys
 
 
-class Caution(NamedTuple):
-    id: str
+@frozen
+class Caution:
+    id: Id
     when: Condition
-    severity: str
-    title: str
-    text: str
-    next_step: str
-    sources: tuple[str, ...]
+    severity: Id
+    title: Annotated[
+        Text, Spec(description="A few words that stand for the caution when a report lists it in one line.")
+    ]
+    text: Text
+    next_step: Text
+    sources: SourceKeys
 
 
 AdviceKind = Literal["act_now", "watch_for", "next_step", "ask_clinician", "good_to_know"]
@@ -102,56 +137,74 @@ AdviceKind = Literal["act_now", "watch_for", "next_step", "ask_clinician", "good
 questions, or the background every report ends with."""
 
 
-class Advice(NamedTuple):
-    id: str
-    kind: AdviceKind
-    text: str
-    sources: tuple[str, ...]
-    levels: tuple[str, ...] | None = None
+@frozen
+class Advice:
+    id: Id
+    kind: Annotated[
+        AdviceKind,
+        Spec(
+            description=(
+                "act_now: first of all, before the contacts; watch_for: the signs under the result in every "
+                "report; next_step and ask_clinician: what to do and ask; good_to_know: background at the end."
+            )
+        ),
+    ]
+    levels: LevelIds | None = None
     when: Condition | None = None
+    text: Text
+    sources: SourceKeys
 
 
-class Resource(NamedTuple):
-    id: str
-    name: str
-    contact: str
-    text: str
-    sources: tuple[str, ...]
-    levels: tuple[str, ...] | None = None
-    lead_at: tuple[str, ...] = ()
+@frozen
+class Resource:
+    id: Id
+    name: Text
+    contact: Text
+    text: Text
+    levels: LevelIds | None = None
+    lead_at: LevelIds = ()
+    sources: SourceKeys
 
 
-class Source(NamedTuple):
-    title: str
-    publisher: str
-    year: int
-    url: str
+@frozen
+class Source:
+    title: Text
+    publisher: Text
+    year: Annotated[int, Spec(ge=1900, le=2100)]
+    url: Annotated[
+        str,
+        Spec(
+            pattern=r"^https?://\S+$",
+            description="Where a reader can check the source: a web page, or https://doi.org/ and the DOI.",
+        ),
+    ]
 
 
-class QuestionnaireFields(NamedTuple):
-    schema_version: int
-    languages: tuple[str, ...]
-    id: str
-    version: str
-    title: str
-    intro: str
-    notice: tuple[str, ...]
-    levels: tuple[Level, ...]
-    questions: tuple[Question, ...]
-    factors: tuple[Factor, ...]
+@dataclasses.dataclass(frozen=True, kw_only=True, eq=True)
+class Questionnaire:
+    """A kratom-check questionnaire: what it asks, how it scores, and everything a report says."""
+
+    schema_version: Literal[1]
+    languages: Annotated[tuple[Annotated[str, Spec(pattern=r"^[a-z]{2}$")], ...], Spec(min_length=1)] = ("en",)
+    id: Annotated[str, Spec(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
+    version: Text
+    title: Text
+    intro: Text
+    notice: Annotated[tuple[Text, ...], Spec(min_length=1)]
+    levels: Annotated[tuple[Level, ...], Spec(min_length=2)]
+    questions: Annotated[tuple[Question, ...], Spec(min_length=1)]
+    factors: Annotated[tuple[Factor, ...], Spec(min_length=1)]
     overall: Overall
-    rules: tuple[Rule, ...]
-    cautions: tuple[Caution, ...]
-    advice: tuple[Advice, ...]
-    resources: tuple[Resource, ...]
-    sources: dict[str, Source]
-
-
-class Questionnaire(QuestionnaireFields):
-    """The whole questionnaire, with the look-ups the engine needs computed once."""
+    rules: tuple[Rule, ...] = ()
+    cautions: tuple[Caution, ...] = ()
+    advice: Annotated[tuple[Advice, ...], Spec(min_length=1)]
+    resources: tuple[Resource, ...] = ()
+    sources: Annotated[dict[Id, Source], Spec(min_length=1)]
 
     def __repr__(self) -> str:
         return f"Questionnaire(id={self.id!r}, version={self.version!r})"
+
+    __hash__ = object.__hash__  # identity: the engine caches look-ups per questionnaire
 
     @cached_property
     def level_rank(self) -> dict[str, int]:
@@ -165,8 +218,10 @@ class Questionnaire(QuestionnaireFields):
         return self.levels[self.level_rank[level_id]]
 
 
-# Field names that are Python keywords carry a trailing underscore; the file uses the plain word.
-ALIASES = {"any_": "any", "all_": "all", "not_": "not", "is_": "is"}
+MODEL_TYPES: tuple[type[Any], ...] = (
+    Condition, Choice, Question, Level, Factor, Overall, Rule, Caution, Advice, Resource, Source, Questionnaire,
+)  # fmt: skip
+"""Every class of the definition, for the validation that is derived from them."""
 
 Converter = Callable[[Any], Any]
 _CONVERTERS: dict[Any, Converter] = {}
@@ -196,15 +251,19 @@ def _converter(annotation: Any) -> Converter:
     elif origin is dict:
         entry = _converter(arguments[1])
         convert = dict if entry is _identity else (lambda value: {key: entry(v) for key, v in value.items()})
-    elif isinstance(annotation, type) and issubclass(annotation, tuple) and hasattr(annotation, "_fields"):
-        fields: list[tuple[str, Converter]] = []
+    elif dataclasses.is_dataclass(annotation) and isinstance(annotation, type):
+        fields: list[tuple[str, str, Converter]] = []
+        cls = annotation
 
         def convert(value: Any) -> Any:
-            return annotation(*[field(value[key]) for key, field in fields])
+            return cls(**{name: field(value[key]) for name, key, field in fields})
 
         _CONVERTERS[annotation] = convert  # registered first: Condition contains Conditions
         hints = typing.get_type_hints(annotation)
-        fields.extend((ALIASES.get(name, name), _converter(hints[name])) for name in annotation._fields)
+        fields.extend(
+            (field.name, ALIASES.get(field.name, field.name), _converter(hints[field.name]))
+            for field in dataclasses.fields(annotation)
+        )
         return convert
     else:
         convert = _identity
@@ -213,15 +272,18 @@ def _converter(annotation: Any) -> Converter:
 
 
 def from_data(data: dict[str, Any]) -> Questionnaire:
-    """Build from validated data (schema.validate's output, or the compiled copy)."""
+    """Build from complete, checked data (validation's output, or the pre-checked copy)."""
     questionnaire: Questionnaire = _converter(Questionnaire)(data)
     return questionnaire
 
 
 def to_data(value: Any) -> Any:
     """The inverse of from_data: plain JSON-ready data with the file's field names."""
-    if isinstance(value, tuple) and hasattr(value, "_fields"):
-        return {ALIASES.get(name, name): to_data(getattr(value, name)) for name in value._fields}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            ALIASES.get(field.name, field.name): to_data(getattr(value, field.name))
+            for field in dataclasses.fields(value)
+        }
     if isinstance(value, tuple | list):
         return [to_data(item) for item in value]
     if isinstance(value, dict):

@@ -10,8 +10,8 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from kratom_check import questionnaire as questionnaire_module
 from kratom_check.cli import app
+from kratom_check.load import questionnaire as questionnaire_module
 from kratom_check.model import Questionnaire
 
 PERSONAS = sorted((Path(__file__).parent / "personas").glob("*.yaml"))

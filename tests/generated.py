@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from kratom_check import questionnaire as questionnaire_module
+from kratom_check.load import questionnaire as questionnaire_module
 from kratom_check.model import Questionnaire
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -65,14 +65,14 @@ def render_readme(text: str, questionnaire: Questionnaire) -> str:
 
 
 def regenerate() -> None:
-    from kratom_check import compiled
+    from kratom_check.load import compiled
 
     source = README.parent / "questions.yaml"
     model = questionnaire_module.load_checked(str(source))
     README.write_text(render_readme(README.read_text(encoding="utf-8"), model), encoding="utf-8")
-    compiled.compile_file(source)
+    compiled.write(source, model)
     (README.parent / "questionnaire.schema.json").write_text(questionnaire_module.json_schema_text(), encoding="utf-8")
-    from kratom_check import answers
+    from kratom_check.ask import answers
 
     (README.parent / "answers.schema.json").write_text(answers.json_schema_text(model), encoding="utf-8")
     (README.parent / "docs" / "answers-format.md").write_text(answers_format(model), encoding="utf-8")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
+from kratom_check.conditions import Answers, is_asked
 from kratom_check.model import Question, Questionnaire
-from kratom_check.scoring import Answers, is_asked
 
 AnswerDict = dict[str, tuple[str, ...]]
 

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from kratom_check import answers, safeyaml
+from kratom_check import safe_yaml as safeyaml
+from kratom_check.ask import answers
 from kratom_check.errors import AnswersError
 from kratom_check.model import Questionnaire
 

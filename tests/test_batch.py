@@ -12,8 +12,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kratom_check import answers, questionnaire
-from kratom_check.scoring import score
+from kratom_check.ask import answers
+from kratom_check.load import questionnaire
+from kratom_check.score.reference import score
 
 from .strategies import answer_sets
 

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kratom_check import answers, batch_scoring, questionnaire
-from kratom_check.batch_scoring import RowScorer
+from kratom_check.ask import answers
 from kratom_check.errors import AnswersError
+from kratom_check.load import questionnaire
 from kratom_check.model import Condition, Factor, Overall, Question, Questionnaire, Rule
-from kratom_check.scoring import score_levels
+from kratom_check.score import fast as batch_scoring
+from kratom_check.score.fast import RowScorer
+from kratom_check.score.reference import score_levels
 
 from .strategies import answer_sets
 
@@ -123,22 +126,24 @@ def reshuffled_questionnaires(draw: st.DrawFn) -> Questionnaire:
     questions: list[Question] = []
     for index, question in enumerate(QUESTIONNAIRE.questions):
         choices = tuple(
-            choice._replace(points=draw(st.dictionaries(st.sampled_from(factor_ids), st.integers(0, 100), max_size=3)))
+            replace(choice, points=draw(st.dictionaries(st.sampled_from(factor_ids), st.integers(0, 100), max_size=3)))
             for choice in question.choices
         )
         ask_if = None
         if index and draw(st.integers(0, 3)) == 0:
             ask_if = draw(conditions(tuple(questions)))
-        questions.append(question._replace(choices=choices, ask_if=ask_if, required=draw(st.booleans())))
+        questions.append(replace(question, choices=choices, ask_if=ask_if, required=draw(st.booleans())))
     frozen = tuple(questions)
     rules = tuple(
-        Rule(f"rule_{number}", draw(conditions(frozen)), draw(st.sampled_from(LEVELS)), ("source",))
+        Rule(
+            id=f"rule_{number}", when=draw(conditions(frozen)), level=draw(st.sampled_from(LEVELS)), sources=("source",)
+        )
         for number in range(draw(st.integers(0, 6)))
     )
-    return QUESTIONNAIRE._replace(
+    return replace(QUESTIONNAIRE,
         questions=frozen,
-        factors=tuple(Factor(f.id, f.title, thresholds(draw, 300)) for f in QUESTIONNAIRE.factors),
-        overall=Overall(thresholds(draw, 1000)),
+        factors=tuple(Factor(id=f.id, title=f.title, thresholds=thresholds(draw, 300)) for f in QUESTIONNAIRE.factors),
+        overall=Overall(thresholds=thresholds(draw, 1000)),
         rules=rules,
     )
 
@@ -156,25 +161,25 @@ def test_a_total_at_its_largest_possible_value_still_reads_as_reached() -> None:
     The row with no points is scored first; the row that ticks every point-bearing choice must not be
     mistaken for it.
     """
-    factor = QUESTIONNAIRE.factors[0]._replace(thresholds={})
+    factor = replace(QUESTIONNAIRE.factors[0], thresholds={})
 
     def harmless(question: Question, choice_id: str) -> bool:
         choice = question.choice(choice_id)
         assert choice is not None
         return choice.exclusive or (question.kind != "multiple" and choice_id != question.choice_ids[-1])
 
-    heavy = QUESTIONNAIRE._replace(
+    heavy = replace(QUESTIONNAIRE,
         questions=tuple(
-            question._replace(
+            replace(question,
                 choices=tuple(
-                    choice._replace(points={} if harmless(question, choice.id) else {factor.id: 100})
+                    replace(choice, points={} if harmless(question, choice.id) else {factor.id: 100})
                     for choice in question.choices
                 )
             )
             for question in QUESTIONNAIRE.questions
         ),
         factors=(factor,),
-        overall=Overall({LEVELS[1]: 1}),
+        overall=Overall(thresholds={LEVELS[1]: 1}),
         rules=(),
     )
     nothing: dict[str, Any] = {}

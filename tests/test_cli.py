@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from kratom_check import __version__, scoring
+from kratom_check import __version__
+from kratom_check.score import reference as scoring
 
 from .conftest import EXAMPLE_ANSWERS, REPO
 

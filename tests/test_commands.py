@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 import yaml
 
-from kratom_check import answers, questionnaire
+from kratom_check.ask import answers
+from kratom_check.load import questionnaire
 from kratom_check.model import Questionnaire
-from kratom_check.scoring import score
+from kratom_check.score.reference import score
 
 from .conftest import EXAMPLE_ANSWERS, PERSONAS, REPO, load_persona
 
@@ -202,7 +203,7 @@ def test_fhir_format_is_a_bundle_of_valid_response_and_risk_assessment(run_cli: 
 
 @pytest.mark.parametrize("persona", PERSONAS, ids=lambda path: path.stem)
 def test_questionnaire_response_round_trips_to_the_same_answers(questionnaire: Questionnaire, persona: Path) -> None:
-    from kratom_check import fhir
+    from kratom_check.render import fhir
 
     checked = answers.check(questionnaire, load_persona(persona)["answers"])
     bundle = fhir.bundle(score(questionnaire, checked.values), questionnaire)

@@ -12,9 +12,10 @@ import textstat  # type: ignore[import-untyped]
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kratom_check import language, report
+from kratom_check.load import wording as language
 from kratom_check.model import Questionnaire
-from kratom_check.scoring import score
+from kratom_check.render import text as report
+from kratom_check.score.reference import score
 
 from .conftest import REPO
 from .strategies import answer_sets
@@ -290,13 +291,13 @@ def test_content_doc_traces_every_red_flag_to_its_sources(questionnaire: Questio
 
 
 def _html(assessment: Any, q: Questionnaire) -> str:
-    from kratom_check import html
+    from kratom_check.render import html
 
     return html.page(assessment, q)
 
 
 def _fhir(assessment: Any, q: Questionnaire) -> str:
-    from kratom_check import fhir
+    from kratom_check.render import fhir
 
     return fhir.bundle_json(assessment, q)
 

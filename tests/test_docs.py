@@ -73,7 +73,7 @@ def test_main_help_lists_every_command() -> None:
 
 
 def test_answers_format_doc_and_schema_match_the_questionnaire(questionnaire: Questionnaire) -> None:
-    from kratom_check import answers
+    from kratom_check.ask import answers
 
     from .generated import answers_format
 
@@ -123,3 +123,15 @@ def test_answers_schema_refuses_what_the_contract_refuses(answers: dict[str, obj
     schema = json.loads((REPO / "answers.schema.json").read_text(encoding="utf-8"))
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({**yaml.safe_load(EXAMPLE_ANSWERS), **answers}, schema)
+
+
+def test_readme_layout_table_names_every_module_and_nothing_else() -> None:
+    block = README.split("<!-- layout:start -->")[1].split("<!-- layout:end -->")[0]
+    named = set(re.findall(r"^\| `([^`]+)` \|", block, re.MULTILINE))
+    package = REPO / "kratom_check"
+    modules = {
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if path.name not in ("__init__.py", "__main__.py") and path.parent.name != "commands"
+    }
+    assert named == modules | {"commands/"}

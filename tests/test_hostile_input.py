@@ -16,8 +16,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kratom_check import output, safeyaml
+from kratom_check import safe_yaml as safeyaml
 from kratom_check.errors import OutputError
+from kratom_check.render import save as output
 
 from .conftest import EXAMPLE_ANSWERS, REPO
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kratom_check import questionnaire
 from kratom_check.errors import QuestionnaireError
+from kratom_check.load import questionnaire
 
 from .conftest import REPO
 
@@ -165,7 +165,7 @@ def test_missing_file_is_a_clear_error() -> None:
 
 
 def test_compiled_copy_is_up_to_date_with_questions_yaml() -> None:
-    from kratom_check import compiled
+    from kratom_check.load import compiled
 
     payload = json.loads(compiled.COMPILED.read_text(encoding="utf-8"))
     source = (REPO / "questions.yaml").read_bytes()
@@ -173,7 +173,7 @@ def test_compiled_copy_is_up_to_date_with_questions_yaml() -> None:
 
 
 def test_compiled_copy_equals_the_fully_checked_questionnaire() -> None:
-    from kratom_check import compiled
+    from kratom_check.load import compiled
 
     trusted = compiled.load_trusted(REPO / "questions.yaml")
     assert trusted is not None
@@ -181,7 +181,7 @@ def test_compiled_copy_equals_the_fully_checked_questionnaire() -> None:
 
 
 def test_compiled_copy_is_ignored_when_the_source_changed(tmp_path: Path) -> None:
-    from kratom_check import compiled
+    from kratom_check.load import compiled
 
     edited_source = tmp_path / "questions.yaml"
     edited_source.write_text(SOURCE.replace("Kratom self-check", "Edited"), encoding="utf-8")
@@ -189,7 +189,7 @@ def test_compiled_copy_is_ignored_when_the_source_changed(tmp_path: Path) -> Non
 
 
 def test_compiled_copy_is_ignored_when_broken(tmp_path: Path) -> None:
-    from kratom_check import compiled
+    from kratom_check.load import compiled
 
     broken = tmp_path / "questions.compiled.json"
     broken.write_text("{not json", encoding="utf-8")

@@ -33,7 +33,7 @@ def test_wheel_contains_the_questionnaire_and_its_companions(wheel: Path) -> Non
         "questions.yaml",
         "questions.es.yaml",
         "questions.compiled.json",
-        "report.html",
+        "render/report.html",
         "locales/es/LC_MESSAGES/kratom_check.mo",
     ):
         assert f"kratom_check/{name}" in names

@@ -13,9 +13,12 @@ from typing import Any
 
 import pytest
 
-from kratom_check import answers, i18n, report, translation
+from kratom_check import i18n
+from kratom_check.ask import answers
+from kratom_check.load import questionnaire as questionnaire_module
 from kratom_check.model import Questionnaire
-from kratom_check.scoring import Assessment, score
+from kratom_check.render import text as report
+from kratom_check.score.reference import Assessment, score
 
 from .conftest import PERSONAS, load_persona
 
@@ -35,7 +38,7 @@ def shown_ids(assessment: Assessment) -> dict[str, list[str]]:
 
 def assess(persona: Path, language: str) -> tuple[dict[str, Any], Questionnaire, Assessment]:
     i18n.activate(language)
-    questionnaire = translation.load_localized(language=language)
+    questionnaire = questionnaire_module.load(language=language)
     data = load_persona(persona)
     checked = answers.check(questionnaire, data["answers"], persona.name)
     return data, questionnaire, score(questionnaire, checked.values)

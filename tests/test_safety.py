@@ -8,9 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kratom_check import i18n, report, translation
+from kratom_check import i18n
+from kratom_check.load import questionnaire as questionnaire_module
 from kratom_check.model import Questionnaire
-from kratom_check.scoring import Assessment, score
+from kratom_check.render import text as report
+from kratom_check.score.reference import Assessment, score
 
 from .conftest import REPO
 from .strategies import answer_sets
@@ -94,7 +96,7 @@ def test_journal_articles_link_their_doi_or_a_public_record(questionnaire: Quest
 
 def _localized(language: str) -> Questionnaire:
     i18n.activate(language)
-    return translation.load_localized(language=language)
+    return questionnaire_module.load(language=language)
 
 
 def _with(base: dict[str, tuple[str, ...]], **changes: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
@@ -125,7 +127,7 @@ def test_the_safety_net_names_every_same_day_sign_and_every_see_soon_sign(questi
 
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_no_text_tells_a_person_to_wait_for_a_clinician_over_a_same_day_sign(language: str) -> None:
-    from kratom_check import language as content
+    from kratom_check.load import wording as content
 
     questionnaire = _localized(language)
     pattern = re.compile(r"see a clinician if|vea a un profesional de salud si", re.IGNORECASE)
@@ -192,7 +194,7 @@ def test_at_most_four_cautions_in_full_highest_severity_first(
 
 @given(data=st.data(), language=st.sampled_from(["en", "es"]))
 def test_every_report_explains_each_area_with_its_level_in_words(data: st.DataObject, language: str) -> None:
-    from kratom_check import html
+    from kratom_check.render import html
 
     questionnaire = _localized(language)
     assessment = score(questionnaire, data.draw(answer_sets(questionnaire)))

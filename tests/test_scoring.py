@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kratom_check import answers
+from kratom_check.ask import answers
 from kratom_check.model import Questionnaire
-from kratom_check.scoring import score
+from kratom_check.score.reference import score
 
 from .conftest import PERSONAS, load_persona
 from .strategies import answer_sets, risk_additions

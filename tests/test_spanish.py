@@ -14,9 +14,14 @@ import pexpect
 import pytest
 import textstat  # type: ignore[import-untyped]
 
-from kratom_check import answers, i18n, language, report, translation
+from kratom_check import i18n
+from kratom_check.ask import answers
+from kratom_check.load import languages as translation
+from kratom_check.load import questionnaire as questionnaire_module
+from kratom_check.load import wording as language
 from kratom_check.model import Questionnaire
-from kratom_check.scoring import score
+from kratom_check.render import text as report
+from kratom_check.score.reference import score
 
 from . import catalogs
 from .conftest import EXAMPLE_ANSWERS, PERSONAS, REPO, load_persona
@@ -27,7 +32,7 @@ SPANISH_FILE = REPO / "questions.es.yaml"
 
 @pytest.fixture(scope="module")
 def spanish() -> Questionnaire:
-    return translation.load_localized(None, "es")
+    return questionnaire_module.load(None, "es")
 
 
 def english_sentences(model: Questionnaire) -> list[str]:
@@ -55,7 +60,7 @@ def test_validate_reports_a_text_without_spanish(run_cli: Run, tmp_path: Path) -
 def test_spanish_reports_hold_no_english_sentence(
     questionnaire: Questionnaire, spanish: Questionnaire, persona: Path
 ) -> None:
-    from kratom_check import html
+    from kratom_check.render import html
 
     i18n.activate("es")
     checked = answers.check(spanish, load_persona(persona)["answers"])
@@ -240,7 +245,7 @@ def test_spanish_ctrl_c_message() -> None:
 
 def test_packaged_spanish_questionnaire_keeps_every_id(questionnaire: Questionnaire, spanish: Questionnaire) -> None:
     assert [q.choice_ids for q in spanish.questions] == [q.choice_ids for q in questionnaire.questions]
-    assert translation.load_localized(None, "en") == questionnaire  # English stays as it was
+    assert questionnaire_module.load(None, "en") == questionnaire  # English stays as it was
 
 
 def test_no_cli_message_gives_dosing_advice_or_uses_stigmatising_words() -> None:

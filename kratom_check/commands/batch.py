@@ -1,18 +1,31 @@
-"""`kratom-check batch`: score a JSON Lines or CSV file of answer sets, streaming."""
+"""`kratom-check batch`: score a JSON Lines or CSV file of answer sets in one streaming pass.
 
+The whole feature's input and output live here: reading rows, writing one result row for each,
+the summary and the progress bar. Scoring a row is score/fast.py, beside the reference scoring.
+"""
+
+from __future__ import annotations
+
+import io
+import json
 import sys
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from enum import StrEnum
+from json.encoder import encode_basestring
 from pathlib import Path
-from types import ModuleType
-from typing import TYPE_CHECKING, Annotated, BinaryIO, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, BinaryIO, TextIO
 
 import typer
 
 from ..edge import debug_requested, say, user_errors
+from ..errors import AnswersError
+from ..i18n import _, ngettext
 
 if TYPE_CHECKING:
-    from ..batch import Summary
     from ..model import Questionnaire
+    from ..score.fast import Scored
 
 PROGRESS_FROM_BYTES = 1024 * 1024
 
@@ -40,43 +53,39 @@ def batch(
     A summary goes to standard error. Exit 0 if every row scored, 2 if any failed.
     """
     with user_errors(debug=debug_requested()):
-        from .. import batch as batching
-        from .. import translation
-        from ..errors import AnswersError
+        from ..i18n import language
+        from ..load.questionnaire import load
 
-        model = translation.load_localized(questions)
+        model = load(questions, language())
         chosen_input = input_format or (BatchFormat.csv if file.lower().endswith(".csv") else BatchFormat.jsonl)
         try:
             raw = sys.stdin.buffer if file == "-" else Path(file).open("rb")  # noqa: SIM115 - closed below
         except OSError as exc:
             raise AnswersError(f"{file}: cannot read this file ({exc.strerror or exc}).") from None
         size = 0 if file == "-" else Path(file).stat().st_size
-        stream = batching.open_text(raw)
+        stream = open_text(raw)
         try:
             if size >= PROGRESS_FROM_BYTES and sys.stderr.isatty():
-                summary = _with_progress(batching, model, stream, raw, size, chosen_input, output_format)
+                summary = _with_progress(model, stream, raw, size, chosen_input, output_format)
             else:
-                summary = batching.run(
-                    model, stream, sys.stdout, input_format=chosen_input, output_format=output_format
-                )
+                summary = run(model, stream, sys.stdout, input_format=chosen_input, output_format=output_format)
             sys.stdout.flush()
         finally:
             if file != "-":
                 stream.close()
-        say(batching.describe(summary, model))
+        say(describe(summary, model))
         if summary.errors:
             raise typer.Exit(2)
 
 
 def _with_progress(
-    batching: ModuleType,
-    model: "Questionnaire",
+    model: Questionnaire,
     stream: TextIO,
     raw: BinaryIO,
     size: int,
     chosen_input: str,
     output_format: str,
-) -> "Summary":
+) -> Summary:
     """A progress bar on standard error for large inputs read from a file."""
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TimeRemainingColumn
@@ -100,7 +109,171 @@ def _with_progress(
             if counter[0] % 1000 == 0:
                 progress.update(task, completed=raw.tell())
 
-        summary: Summary = batching.run(
+        summary: Summary = run(
             model, stream, sys.stdout, input_format=chosen_input, output_format=output_format, progress=advance
         )
         return summary
+
+
+ID_COLUMN = "id"
+MULTIPLE_SEPARATOR = ";"
+MAX_LINE = 64 * 1024
+
+
+@dataclass
+class Summary:
+    levels: Counter[str] = field(default_factory=Counter)
+    errors: int = 0
+
+    @property
+    def rows(self) -> int:
+        return sum(self.levels.values()) + self.errors
+
+
+def read_jsonl(stream: TextIO) -> Iterator[tuple[int, Any, str | None]]:
+    """(row number, parsed object or None, problem) for each non-empty line."""
+    # raw_decode skips json.loads' wrappers; the rest of the line must then be blank.
+    decode = json.JSONDecoder().raw_decode
+    for number, line in enumerate(stream, 1):
+        if len(line) > MAX_LINE:
+            if line.isspace():
+                continue
+            yield number, None, _("the line is longer than {size} KiB").format(size=MAX_LINE // 1024)
+            continue
+        try:
+            data, end = decode(line)
+        except (ValueError, RecursionError):
+            text = line.strip()
+            if not text:
+                continue
+            try:  # raw_decode does not skip leading blanks
+                data, end = decode(text)
+                line = text
+            except (ValueError, RecursionError):
+                yield number, None, _("not valid JSON")
+                continue
+        if end == len(line) or line[end:].isspace():
+            yield number, data, None
+        else:
+            yield number, None, _("not valid JSON")
+
+
+def read_csv(stream: TextIO) -> Iterator[tuple[int, Any, str | None]]:
+    """CSV with a header row of question ids; several choices in one cell are separated by ';'."""
+    import csv
+
+    reader = csv.DictReader(stream)
+    for number, row in enumerate(reader, 2):
+        record: dict[str, Any] = {}
+        for key, cell in row.items():
+            if key is None:
+                yield number, None, _("the row has more cells than the header")
+                break
+            value = (cell or "").strip()
+            if not value:
+                continue
+            parts = [part.strip() for part in value.split(MULTIPLE_SEPARATOR) if part.strip()]
+            record[key] = parts if len(parts) > 1 else parts[0]
+        else:
+            yield number, record, None
+
+
+Writer = Callable[[int, Any, "Scored | None", str], None]
+"""Writes one result row: row number, id, levels (or None), and the problem (or "")."""
+
+
+def jsonl_writer(out: TextIO, questionnaire: Questionnaire) -> Writer:
+    factor_ids = [factor.id for factor in questionnaire.factors]
+    # The same few outcomes repeat across millions of rows: each is serialized once.
+    endings: dict[Scored, str] = {}
+
+    def ending_for(scored: Scored) -> str:
+        ending = endings.get(scored)
+        if ending is None:
+            factors = dict(zip(factor_ids, scored.factor_levels, strict=True))
+            ending = endings[scored] = json.dumps({"level": scored.level, "factors": factors}, ensure_ascii=False)[1:]
+        return ending
+
+    def write(row: int, row_id: Any, scored: Scored | None, error: str) -> None:
+        shown_id = encode_basestring(row_id) if type(row_id) is str else json.dumps(row_id, ensure_ascii=False)
+        ending = '"error": ' + encode_basestring(error) + "}" if scored is None else ending_for(scored)
+        out.write(f'{{"row": {row}, "id": {shown_id}, {ending}\n')
+
+    return write
+
+
+def csv_writer(out: TextIO, questionnaire: Questionnaire) -> Writer:
+    factor_ids = [factor.id for factor in questionnaire.factors]
+    import csv
+
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["row", ID_COLUMN, "level", *factor_ids, "error"])
+    blank = [""] * len(factor_ids)
+
+    def write(row: int, row_id: Any, scored: Scored | None, error: str) -> None:
+        writer.writerow(
+            [
+                row,
+                "" if row_id is None else row_id,
+                "" if scored is None else scored.level,
+                *(blank if scored is None else scored.factor_levels),
+                error,
+            ]
+        )
+
+    return write
+
+
+def run(
+    questionnaire: Questionnaire,
+    stream: TextIO,
+    out: TextIO,
+    *,
+    input_format: str,
+    output_format: str,
+    progress: Callable[[], None] | None = None,
+) -> Summary:
+    """Score every row and write its result row; never stops at a bad row."""
+    rows = read_csv(stream) if input_format == "csv" else read_jsonl(stream)
+    write = (csv_writer if output_format == "csv" else jsonl_writer)(out, questionnaire)
+    from ..score.fast import RowScorer
+
+    score = RowScorer(questionnaire).score
+    summary = Summary()
+    for number, data, problem in rows:
+        row_id = data.pop(ID_COLUMN, None) if type(data) is dict else None
+        scored = None
+        if problem is None:
+            try:
+                scored = score(data, number)
+            except AnswersError as exc:
+                prefix = f"row {number}: "
+                problem = "; ".join(p.removeprefix(prefix) for p in exc.problems)
+        if scored is None:
+            write(number, row_id, None, f"row {number}: {problem}")
+            summary.errors += 1
+        else:
+            write(number, row_id, scored, "")
+            summary.levels[scored.level] += 1
+        if progress is not None:
+            progress()
+    return summary
+
+
+def describe(summary: Summary, questionnaire: Questionnaire) -> str:
+    counts = ", ".join(f"{summary.levels[level.id]} {level.id}" for level in questionnaire.levels)
+    scored = _("Scored {scored} of {rows} rows: {counts}.").format(
+        scored=summary.rows - summary.errors, rows=summary.rows, counts=counts
+    )
+    if not summary.errors:
+        no_errors = _("No errors.")
+        return f"{scored} {no_errors}"
+    errors = ngettext(
+        "{count} row had errors (see its error row).", "{count} rows had errors (see their error rows).", summary.errors
+    ).format(count=summary.errors)
+    return f"{scored} {errors}"
+
+
+def open_text(raw: BinaryIO) -> TextIO:
+    """Text with a UTF-8 BOM tolerated and bad bytes reported per row rather than crashing."""
+    return io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")

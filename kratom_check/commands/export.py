@@ -17,9 +17,11 @@ def fhir_questionnaire(
     with user_errors(debug=debug_requested()):
         import json
 
-        from .. import fhir, translation
+        from ..i18n import language
+        from ..load.questionnaire import load
+        from ..render import fhir
 
         emit(
-            json.dumps(fhir.questionnaire_resource(translation.load_localized(questions)), indent=2, ensure_ascii=False)
+            json.dumps(fhir.questionnaire_resource(load(questions, language())), indent=2, ensure_ascii=False)
             + "\n"
         )

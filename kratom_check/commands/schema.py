@@ -20,11 +20,11 @@ def schema(
     """
     with user_errors(debug=debug_requested()):
         if answers:
-            from ..answers import json_schema_text as answers_schema_text
-            from ..questionnaire import load
+            from ..ask.answers import json_schema_text as answers_schema_text
+            from ..load.questionnaire import load
 
             emit(answers_schema_text(load(questions)))
         else:
-            from ..questionnaire import json_schema_text
+            from ..load.questionnaire import json_schema_text
 
             emit(json_schema_text())

@@ -24,8 +24,9 @@ def template(
     Fill it in, then score it with: kratom-check --answers FILE
     """
     with user_errors(debug=debug_requested()):
-        from .. import translation
-        from ..answers import template_json, template_yaml
+        from ..ask.answers import template_json, template_yaml
+        from ..i18n import language
+        from ..load.questionnaire import load
 
-        model = translation.load_localized(questions)
+        model = load(questions, language())
         emit(template_yaml(model) if output_format is TemplateFormat.yaml else template_json(model))

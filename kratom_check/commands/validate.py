@@ -21,14 +21,14 @@ def validate(
     with user_errors(debug=debug_requested()):
         from pathlib import Path
 
-        from .. import authoring, questionnaire, translation
         from ..errors import QuestionnaireError
+        from ..load import authoring, languages, questionnaire
 
         model = questionnaire.load_checked(file)
         warnings = authoring.warnings(model)
         if file != "-":
             source = Path(file) if file else questionnaire.packaged_path()
-            missing, stale = translation.coverage_problems(model, source)
+            missing, stale = languages.coverage_problems(model, source)
             if missing:
                 raise QuestionnaireError(missing)
             warnings += stale

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .model import Questionnaire
+    from ..model import Questionnaire
 
 _AMOUNT = r"\d+(?:\.\d+)?\s*(?:g|grams?|mg|milligrams?|teaspoons?|tsp|capsules?|doses?|times|cups?|shots?)?"
 
@@ -129,7 +129,7 @@ class Wording:
 
 def wordings(questionnaire: Questionnaire) -> Iterator[Wording]:
     """Every user-facing string in a questionnaire, keyed as in its translation files."""
-    from .translation import dump, text_slots
+    from .languages import dump, text_slots
 
     for key, container, field, paragraph in text_slots(dump(questionnaire)):
         yield Wording(key, container[field], paragraph)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from . import safeyaml
-from .errors import AnswersError
-from .i18n import _
-from .model import Question, Questionnaire
-from .scoring import Answers, ChoiceLookup, tables
+from .. import safe_yaml
+from ..conditions import Answers, compile_condition
+from ..errors import AnswersError
+from ..i18n import _
+from ..model import Question, Questionnaire
 
 
 class CheckedAnswers(NamedTuple):
@@ -17,7 +17,7 @@ class CheckedAnswers(NamedTuple):
 
 
 def load(questionnaire: Questionnaire, path: str) -> CheckedAnswers:
-    document = safeyaml.load_document(path, AnswersError)
+    document = safe_yaml.load_document(path, AnswersError)
     return check(questionnaire, document.data, document.name)
 
 
@@ -45,10 +45,10 @@ def check(questionnaire: Questionnaire, data: Any, name: str = "answers") -> Che
 
     values: dict[str, tuple[str, ...]] = {}
     warnings: list[str] = []
-    table = tables(questionnaire)
-    for question, asked in table.asks:
+    choices = lookups(questionnaire)
+    for question in questionnaire.questions:
         raw = data.get(question.id)
-        if asked is not None and not asked(values):
+        if question.ask_if is not None and not compile_condition(question.ask_if)(values):
             if raw is not None:
                 warnings.append(
                     _("'{question}' does not apply to these answers, so its answer was ignored.").format(
@@ -64,7 +64,7 @@ def check(questionnaire: Questionnaire, data: Any, name: str = "answers") -> Che
                     )
                 )
             continue
-        chosen, problem = parse_answer(question, raw, table.choices[question.id])
+        chosen, problem = parse_answer(question, raw, choices[question.id])
         if problem:
             problems.append(f"'{question.id}': {problem} ({allowed(question)})")
         else:
@@ -72,6 +72,38 @@ def check(questionnaire: Questionnaire, data: Any, name: str = "answers") -> Che
     if problems:
         raise AnswersError(f"{name}: {problem}" for problem in problems)
     return CheckedAnswers(values, tuple(warnings))
+
+
+class ChoiceLookup(NamedTuple):
+    """How a typed or written answer maps to a choice of one question."""
+
+    ids: frozenset[str]
+    labels: dict[str, str]
+    exclusive: frozenset[str]
+
+
+def _lookup(question: Question) -> ChoiceLookup:
+    folded = [choice.label.casefold() for choice in question.choices]
+    return ChoiceLookup(
+        ids=frozenset(question.choice_ids),
+        labels={
+            label: choice.id for label, choice in zip(folded, question.choices, strict=True) if folded.count(label) == 1
+        },
+        exclusive=frozenset(choice.id for choice in question.choices if choice.exclusive),
+    )
+
+
+_LOOKUPS: dict[int, tuple[Questionnaire, dict[str, ChoiceLookup]]] = {}
+
+
+def lookups(questionnaire: Questionnaire) -> dict[str, ChoiceLookup]:
+    """Each question's choice look-up, built once per questionnaire: batch parses millions of answers."""
+    cached = _LOOKUPS.get(id(questionnaire))
+    if cached is not None and cached[0] is questionnaire:
+        return cached[1]
+    built = {question.id: _lookup(question) for question in questionnaire.questions}
+    _LOOKUPS[id(questionnaire)] = (questionnaire, built)
+    return built
 
 
 def allowed(question: Question) -> str:

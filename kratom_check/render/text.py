@@ -6,10 +6,10 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .answers import as_contract
-from .i18n import N_, _, language
-from .model import Questionnaire, Source
-from .scoring import Assessment, CautionResult, Cited, Line, ResourceLine
+from ..ask.answers import as_contract
+from ..i18n import N_, _, language
+from ..model import Questionnaire, Source
+from ..score.reference import Assessment, CautionResult, Cited, Line, ResourceLine
 
 if TYPE_CHECKING:
     from rich.console import RenderableType

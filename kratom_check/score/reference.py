@@ -2,59 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from functools import cache
-from typing import NamedTuple, TypeVar
+from collections.abc import Mapping
+from typing import NamedTuple
 
-from .model import Condition, Question, Questionnaire, Source
-
-Answers = Mapping[str, tuple[str, ...]]
-"""Question id -> chosen choice ids (one for single and yes/no questions)."""
-
-
-Test = Callable[[Answers], bool]
-T = TypeVar("T")
-
-
-def build_test(condition: Condition, leaf: Callable[[Condition], Callable[[T], bool]]) -> Callable[[T], bool]:
-    """A condition as a function; leaf makes each answer test, so any, all and not mean the same everywhere."""
-    if condition.any_ is not None:
-        parts = tuple(build_test(child, leaf) for child in condition.any_)
-        return lambda value: any(part(value) for part in parts)
-    if condition.all_ is not None:
-        parts = tuple(build_test(child, leaf) for child in condition.all_)
-        return lambda value: all(part(value) for part in parts)
-    if condition.not_ is not None:
-        inner = build_test(condition.not_, leaf)
-        return lambda value: not inner(value)
-    return leaf(condition)
-
-
-def _answer_test(condition: Condition) -> Test:
-    """An unanswered question matches nothing."""
-    question = condition.answer or ""
-    wanted = frozenset(condition.is_ or condition.includes or ())
-    return lambda answers: not wanted.isdisjoint(answers.get(question, ()))
-
-
-@cache
-def compile_condition(condition: Condition) -> Test:
-    """A condition as a function of the answers, built once."""
-    return build_test(condition, _answer_test)
-
-
-def holds(condition: Condition, answers: Answers) -> bool:
-    """Whether a declarative condition is true for these answers."""
-    return compile_condition(condition)(answers)
-
-
-def is_asked(question: Question, answers: Answers) -> bool:
-    return question.ask_if is None or holds(question.ask_if, answers)
-
-
-def asked_questions(questionnaire: Questionnaire, answers: Answers) -> list[Question]:
-    """The questions that apply, given the answers so far (ask_if only looks back)."""
-    return [question for question in questionnaire.questions if is_asked(question, answers)]
+from ..conditions import Answers, Test, compile_condition, holds
+from ..model import Condition, Question, Questionnaire, Source
 
 
 def highest_scores(questionnaire: Questionnaire) -> dict[str, int]:
@@ -154,26 +106,6 @@ class Tables(NamedTuple):
     thresholds: tuple[tuple[tuple[int, int], ...], ...]
     overall: tuple[tuple[int, int], ...]
     rules: tuple[tuple[int, Test], ...]
-    choices: dict[str, ChoiceLookup]
-
-
-class ChoiceLookup(NamedTuple):
-    """How a typed or written answer maps to a choice of one question."""
-
-    ids: frozenset[str]
-    labels: dict[str, str]
-    exclusive: frozenset[str]
-
-
-def _lookup(question: Question) -> ChoiceLookup:
-    folded = [choice.label.casefold() for choice in question.choices]
-    return ChoiceLookup(
-        ids=frozenset(question.choice_ids),
-        labels={
-            label: choice.id for label, choice in zip(folded, question.choices, strict=True) if folded.count(label) == 1
-        },
-        exclusive=frozenset(choice.id for choice in question.choices if choice.exclusive),
-    )
 
 
 _TABLES: dict[int, tuple[Questionnaire, Tables]] = {}
@@ -204,7 +136,6 @@ def tables(questionnaire: Questionnaire) -> Tables:
         thresholds=tuple(ladder(factor.thresholds) for factor in questionnaire.factors),
         overall=ladder(questionnaire.overall.thresholds),
         rules=tuple((rank[rule.level], compile_condition(rule.when)) for rule in questionnaire.rules),
-        choices={question.id: _lookup(question) for question in questionnaire.questions},
     )
     _TABLES[id(questionnaire)] = (questionnaire, built)
     return built

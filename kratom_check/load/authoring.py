@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import itertools
 
-from .model import Condition, Question, Questionnaire
-from .scoring import highest_scores, holds
+from ..conditions import holds
+from ..model import Condition, Question, Questionnaire
+from ..score.reference import highest_scores
 
 # Enumerating every answer to the questions a condition names is exact but can explode;
 # past this many combinations the condition is assumed reachable.

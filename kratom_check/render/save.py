@@ -7,8 +7,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import OutputError
-from .i18n import _
+from ..errors import OutputError
+from ..i18n import _
 
 
 def check_destination(path: Path, *, force: bool) -> None:

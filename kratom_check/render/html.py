@@ -7,10 +7,10 @@ from html import escape
 from importlib import resources
 from string import Template
 
-from .i18n import language
-from .model import Questionnaire
-from .report import FULL_CAUTIONS, answer_rows, area_rows, heading, refs, resource_text, short_caution, source_text
-from .scoring import Assessment, Line, ResourceLine
+from ..i18n import language
+from ..model import Questionnaire
+from ..score.reference import Assessment, Line, ResourceLine
+from .text import FULL_CAUTIONS, answer_rows, area_rows, heading, refs, resource_text, short_caution, source_text
 
 
 def _cited(assessment: Assessment, line: Line) -> str:
@@ -30,7 +30,7 @@ def _section(key: str, items: Iterable[str], *, numbered: bool = False) -> str:
 
 
 def page(assessment: Assessment, questionnaire: Questionnaire) -> str:
-    template = Template(resources.files("kratom_check").joinpath("report.html").read_text(encoding="utf-8"))
+    template = Template(resources.files("kratom_check.render").joinpath("report.html").read_text(encoding="utf-8"))
     contacts = ""
     if assessment.act_now or assessment.lead_resources:
         lines = "<br>".join(

@@ -24,9 +24,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from . import answers as answers_module
-from .model import Condition, Question, Questionnaire
-from .scoring import build_test, highest_scores, holds, score_levels, tables
+from ..ask import answers as answers_module
+from ..conditions import build_test, holds
+from ..model import Condition, Question, Questionnaire
+from .reference import highest_scores, score_levels
 
 REMEMBERED_ANSWERS = 4096
 """Per question: enough for every answer a valid survey gives; bounded so hostile input cannot grow it."""
@@ -74,7 +75,7 @@ class RowScorer:
 
     def __init__(self, questionnaire: Questionnaire) -> None:
         self.questionnaire = questionnaire
-        self._lookups = tables(questionnaire).choices
+        self._lookups = answers_module.lookups(questionnaire)
         self._known = frozenset(questionnaire.questions_by_id)
 
         factor_ids = [factor.id for factor in questionnaire.factors]

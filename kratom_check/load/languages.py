@@ -3,6 +3,8 @@
 questions.yaml stays readable as one language (the first it declares); `questions.es.yaml` maps
 each text's key (like `cautions.alcohol.text`) to its Spanish. Translators edit one flat file,
 and ids, points and conditions exist only once, so languages cannot drift apart in meaning.
+A language is data: its texts are merged into the questionnaire's data before that data is
+checked and built, once.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from . import safeyaml
-from .errors import QuestionnaireError
-from .model import Questionnaire, from_data, to_data
+from .. import safe_yaml
+from ..errors import QuestionnaireError
+from ..model import Questionnaire, to_data
 
 # Which fields of which sections a person reads, and which of those are whole paragraphs.
 SECTION_FIELDS: dict[str, tuple[str, ...]] = {
@@ -39,18 +41,28 @@ Slot = tuple[str, Any, Any, bool]
 
 
 def text_slots(data: dict[str, Any]) -> Iterator[Slot]:
-    """Every text a person reads, in a questionnaire as plain data (model.to_data)."""
-    yield "title", data, "title", False
-    yield "intro", data, "intro", False
-    for index in range(len(data["notice"])):
-        yield f"notice.{index}", data["notice"], index, False
+    """Every text a person reads, in a questionnaire as plain data (checked, or straight from its file).
+
+    Parts not shaped as a questionnaire's are passed over: checking the data reports them.
+    """
+    for key in ("title", "intro"):
+        if isinstance(data.get(key), str):
+            yield key, data, key, False
+    notice = data.get("notice")
+    for index in range(len(notice) if isinstance(notice, list) else 0):
+        yield f"notice.{index}", notice, index, False
     for section, fields in SECTION_FIELDS.items():
-        for item in data[section]:
+        items = data.get(section)
+        for item in items if isinstance(items, list) else ():
+            if not (isinstance(item, dict) and isinstance(item.get("id"), str)):
+                continue
             for field in fields:
                 if item.get(field) is not None:
                     yield f"{section}.{item['id']}.{field}", item, field, f"{section}.{field}" in PARAGRAPHS
-            for choice in item.get("choices", ()) if section == "questions" else ():
-                yield f"questions.{item['id']}.choices.{choice['id']}", choice, "label", False
+            choices = item.get("choices") if section == "questions" else None
+            for choice in choices if isinstance(choices, list) else ():
+                if isinstance(choice, dict) and isinstance(choice.get("id"), str) and "label" in choice:
+                    yield f"questions.{item['id']}.choices.{choice['id']}", choice, "label", False
 
 
 def dump(questionnaire: Questionnaire) -> dict[str, Any]:
@@ -67,7 +79,7 @@ def translations_path(questionnaire_path: Path, language: str) -> Path:
 
 
 def load_translations(path: Path) -> dict[str, str]:
-    document = safeyaml.load_document(str(path), QuestionnaireError)
+    document = safe_yaml.load_document(str(path), QuestionnaireError)
     if not isinstance(document.data, dict):
         raise QuestionnaireError(f"{path}: a translation file is a mapping of text key to translated text.")
     problems = [
@@ -80,13 +92,20 @@ def load_translations(path: Path) -> dict[str, str]:
     return {str(key): " ".join(str(value).split()) for key, value in document.data.items()}
 
 
-def localize(questionnaire: Questionnaire, translations: dict[str, str]) -> Questionnaire:
-    """The same questionnaire with its texts replaced; a missing translation keeps the original."""
-    data = dump(questionnaire)
+def overlay(data: Any, questionnaire_path: Path, language: str) -> Any:
+    """The questionnaire's data with its texts in `language`, when the questionnaire declares it.
+
+    Works on data not yet checked: anything not shaped like a questionnaire is left for the check to
+    report. A text with no translation keeps the original.
+    """
+    declared = data.get("languages") if isinstance(data, dict) else None
+    if not isinstance(declared, list) or language not in declared[1:]:
+        return data
+    translations = load_translations(translations_path(questionnaire_path, language))
     for key, container, field, _ in text_slots(data):
         if key in translations:
             container[field] = translations[key]
-    return from_data(data)
+    return data
 
 
 def coverage_problems(questionnaire: Questionnaire, questionnaire_path: Path) -> tuple[list[str], list[str]]:
@@ -107,15 +126,3 @@ def coverage_problems(questionnaire: Questionnaire, questionnaire_path: Path) ->
             if key not in keys
         ]
     return problems, warnings
-
-
-def load_localized(path: str | None = None, language: str | None = None) -> Questionnaire:
-    """Load a questionnaire (the packaged one by default) in the active language, when it has it."""
-    from . import i18n, questionnaire
-
-    model = questionnaire.load(path)
-    wanted = language or i18n.language()
-    if wanted == model.languages[0] or wanted not in model.languages or path == "-":
-        return model
-    source = Path(path) if path else questionnaire.packaged_path()
-    return localize(model, load_translations(translations_path(source, wanted)))

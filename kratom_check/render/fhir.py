@@ -7,10 +7,11 @@ import json
 import uuid
 from typing import Any
 
-from .errors import AnswersError, QuestionnaireError
-from .model import Condition, Questionnaire
-from .report import area_rows
-from .scoring import Answers, Assessment
+from ..conditions import Answers
+from ..errors import AnswersError, QuestionnaireError
+from ..model import Condition, Questionnaire
+from ..score.reference import Assessment
+from .text import area_rows
 
 CODE_SYSTEM = "urn:kratom-check"
 

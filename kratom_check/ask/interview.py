@@ -6,9 +6,9 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .i18n import _
-from .model import Question, Questionnaire
-from .scoring import asked_questions, is_asked
+from ..conditions import asked_questions, is_asked
+from ..i18n import _
+from ..model import Question, Questionnaire
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -1,0 +1,91 @@
+"""Loading a questionnaire: the packaged one fast, any other file fully checked, every problem named.
+
+Down the floors, once: the file's data (or the packaged file's pre-checked copy), with another
+language's texts merged in, is checked (validation.py) and built into the model, in one pass.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .. import safe_yaml
+from ..errors import QuestionnaireError
+from ..model import Questionnaire, from_data
+
+__all__ = ["Questionnaire", "from_document", "load", "load_checked", "packaged_path"]
+
+
+def packaged_path() -> Path:
+    """The questionnaire shipped in the wheel, or the repository's own when run from source."""
+    shipped = resources.files("kratom_check").joinpath("questions.yaml")
+    if shipped.is_file():
+        return Path(str(shipped))
+    return Path(__file__).resolve().parent.parent.parent / "questions.yaml"
+
+
+def load(path: str | None = None, language: str | None = None) -> Questionnaire:
+    """A questionnaire in `language` (its own first language when None), checked unless it is the
+    packaged one with a current pre-checked copy; raise QuestionnaireError listing every problem."""
+    source = packaged_path() if path is None else Path(path)
+    if path is None:
+        from .compiled import trusted_data
+
+        data = trusted_data(source)
+        if data is not None:
+            return from_data(_in_language(data, source, language))
+        path = str(source)
+    document = safe_yaml.load_document(path, QuestionnaireError)
+    if path != "-":
+        document.data = _in_language(document.data, source, language)
+    return from_document(document)
+
+
+def _in_language(data: Any, source: Path, language: str | None) -> Any:
+    if language is None:
+        return data
+    from .languages import overlay
+
+    return overlay(data, source, language)
+
+
+def load_checked(path: str | None = None) -> Questionnaire:
+    """Always parse and validate, even the packaged file (for `validate` and the tests)."""
+    return from_document(safe_yaml.load_document(str(path or packaged_path()), QuestionnaireError))
+
+
+def from_document(document: safe_yaml.Document) -> Questionnaire:
+    """Validate field by field, then check references between parts (validation.py)."""
+    from .validation import cross_check, validate
+
+    if not isinstance(document.data, dict):
+        raise QuestionnaireError(
+            f"{document.name}: the questionnaire must be a YAML mapping (keys like 'questions:'), "
+            f"not {_kind_of(document.data)}."
+        )
+    normalized = validate(document.data, document)
+    if isinstance(normalized, list):
+        raise QuestionnaireError(normalized)
+    model = from_data(normalized)
+    problems = [
+        f"{document.where(path)}: {safe_yaml.dotted(path)}: {message}" for path, message in cross_check(model)
+    ]
+    if problems:
+        raise QuestionnaireError(problems)
+    return model
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "empty"
+    return f"a single value ({type(value).__name__})"
+
+
+def json_schema_text() -> str:
+    """The JSON Schema of the file format; kept in the repository as questionnaire.schema.json."""
+    from .validation import json_schema_text as text
+
+    return text()

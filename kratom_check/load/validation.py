@@ -1,0 +1,358 @@
+"""Checking an untrusted questionnaire file: field by field, then references between parts.
+
+The checks are derived from the one definition in model.py: each dataclass there becomes a pydantic
+model here (its `Spec` marks turned into pydantic constraints), built only when a file is checked or
+the JSON Schema printed. What a type cannot say (one form per condition, references between parts)
+is checked below, in code that names no field twice.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from collections.abc import Iterator
+from functools import cache
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    create_model,
+    field_validator,
+    model_validator,
+)
+
+from .. import model as definition
+from ..model import ALIASES, MODEL_TYPES, Condition, Questionnaire, Spec
+from ..safe_yaml import Document, dotted
+
+
+class Model(BaseModel):
+    # defer_build: pydantic's schemas are built only when a file is validated, not at import.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
+
+
+_STRING_RULES = {"pattern", "max_length", "min_length", "strip_whitespace"}
+_UNIONS = (typing.Union, types.UnionType)
+
+
+def _union(arguments: tuple[Any, ...]) -> Any:
+    """X | Y | ... of types some of which may be forward references by name."""
+    return typing.Union[arguments]  # noqa: UP007 - names of models not built yet cannot be joined with |
+
+
+def _one_or_list(value: Any) -> Any:
+    """Let authors write one id where a list of ids is expected."""
+    return (value,) if isinstance(value, str) else value
+
+
+def _one_form(condition: Any) -> Any:
+    forms = [condition.any_, condition.all_, condition.not_, condition.answer]
+    if sum(form is not None for form in forms) != 1:
+        raise ValueError("a condition needs exactly one of: any, all, not, answer")
+    if condition.answer is not None and (condition.is_ is None) == (condition.includes is None):
+        raise ValueError("an answer condition needs exactly one of: is, includes")
+    if condition.answer is None and (condition.is_ is not None or condition.includes is not None):
+        raise ValueError("'is' and 'includes' go with 'answer'")
+    return condition
+
+
+# Checks on a whole object that its fields' types cannot express, by class.
+_OBJECT_CHECKS = {Condition: _one_form}
+
+
+def _constraint(base: Any, rules: dict[str, Any]) -> Any:
+    """A Spec's rules as pydantic metadata for a value of type `base`."""
+    rules = {key: value for key, value in rules.items() if key not in ("description", "one_or_list")}
+    if base is str and rules.keys() & _STRING_RULES:
+        return StringConstraints(**rules)
+    return Field(**rules)
+
+
+def _split(annotation: Any) -> tuple[Any, dict[str, Any]]:
+    """An annotation without its Spec marks, and the marks' rules merged (outermost last)."""
+    rules: dict[str, Any] = {}
+    while typing.get_origin(annotation) is Annotated:
+        for mark in annotation.__metadata__:
+            if isinstance(mark, Spec):
+                rules = {**mark.rules, **rules}
+        annotation = annotation.__origin__
+    return annotation, rules
+
+
+def _translate(annotation: Any, names: dict[type[Any], str]) -> Any:
+    """The same type, with dataclasses of the definition replaced by their models' names and Spec marks
+    by pydantic constraints."""
+    base, rules = _split(annotation)
+    origin = typing.get_origin(base)
+    if isinstance(base, type) and base in names:
+        translated: Any = names[base]
+    elif origin is not None and origin is not typing.Literal:
+        arguments = tuple(_translate(argument, names) for argument in typing.get_args(base))
+        translated = _union(arguments) if origin in _UNIONS else origin[arguments]
+    else:
+        translated = base
+    rules = {key: value for key, value in rules.items() if key != "description"}
+    if rules.keys() - {"one_or_list"}:
+        translated = Annotated[translated, _constraint(base, rules)]
+    return translated
+
+
+@cache
+def models() -> dict[type[Any], type[Model]]:
+    """A pydantic model for each dataclass of the definition."""
+    # Models refer to each other by these names until all are built (Condition contains Conditions).
+    names: dict[type[Any], str] = {cls: f"_model_{cls.__name__}" for cls in MODEL_TYPES}
+    built: dict[type[Any], type[Model]] = {}
+    for cls in MODEL_TYPES:
+        fields, validators = _fields_of(cls, names)
+        if cls in _OBJECT_CHECKS:
+            validators["_object_check"] = model_validator(mode="after")(_OBJECT_CHECKS[cls])
+        built[cls] = create_model(
+            cls.__name__, __base__=Model, __validators__=validators, __doc__=_written_doc(cls), **fields
+        )
+    namespace = {names[cls]: model for cls, model in built.items()}
+    for model in built.values():
+        model.model_rebuild(_types_namespace=namespace)
+    return built
+
+
+def _fields_of(cls: type[Any], names: dict[type[Any], str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(pydantic fields, validators) for one dataclass of the definition."""
+    hints = typing.get_type_hints(cls, include_extras=True)
+    fields: dict[str, Any] = {}
+    validators: dict[str, Any] = {}
+    for field in dataclasses.fields(cls):
+        annotation = hints[field.name]
+        rules = _split(annotation)[1]
+        for argument in typing.get_args(annotation) if typing.get_origin(annotation) in _UNIONS else ():
+            rules = {**_split(argument)[1], **rules}  # marks on X in "X | None"
+        if field.default is not dataclasses.MISSING:
+            default: Any = field.default
+        elif field.default_factory is not dataclasses.MISSING:
+            default = field.default_factory()
+        else:
+            default = ...
+        description = rules.get("description")
+        fields[field.name] = (
+            _translate(annotation, names),
+            Field(default, alias=ALIASES.get(field.name), description=description),
+        )
+        if rules.get("one_or_list"):
+            one = _translate(definition.Id, names)
+            validators[f"_one_or_list_{field.name}"] = field_validator(
+                field.name, mode="before", json_schema_input_type=one | list[one]  # type: ignore[valid-type]
+            )(_one_or_list)
+    return fields, validators
+
+
+def _written_doc(cls: type) -> str | None:
+    """The class's docstring, unless it is the signature dataclasses write when there is none."""
+    doc = cls.__doc__
+    return None if doc is None or doc.startswith(f"{cls.__name__}(") else doc
+
+
+def validate(data: Any, document: Document) -> dict[str, Any] | list[str]:
+    """The file's data, normalized (aliases, defaults, tuples), or every problem with its line."""
+    try:
+        checked = models()[Questionnaire].model_validate(data)
+    except ValidationError as exc:
+        return _describe(document, exc)
+    normalized: dict[str, Any] = checked.model_dump(mode="json", by_alias=True)
+    return normalized
+
+
+def _describe(document: Document, exc: ValidationError) -> list[str]:
+    problems = []
+    for error in exc.errors():
+        path = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
+        message = error["msg"]
+        if error["type"] == "extra_forbidden":
+            allowed = _allowed_fields(path[:-1])
+            message = f"unknown field '{path[-1]}'" + (f" (allowed: {', '.join(allowed)})" if allowed else "")
+        elif error["type"] == "string_pattern_mismatch":
+            message = (
+                f"'{error['input']}' is not a valid id (use lowercase letters, digits and _, starting with a letter)"
+            )
+        elif error["type"] == "missing":
+            message = "this field is required"
+        elif message.startswith("Value error, "):
+            message = message.removeprefix("Value error, ")
+        problems.append(f"{document.where(path)}: {dotted(path)}: {message}")
+    return problems
+
+
+def _allowed_fields(path: tuple[Any, ...]) -> list[str]:
+    """Field names allowed at a path, found by walking the models: helps fix typos."""
+    model: Any = models()[Questionnaire]
+    for part in path:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part) if isinstance(model, type) and issubclass(model, Model) else None
+        if field is None:
+            by_alias = {f.alias: f for f in model.model_fields.values() if f.alias}
+            field = by_alias.get(part)
+        if field is None:
+            return []
+        model = _model_in(field.annotation)
+        if model is None:
+            return []
+    if not (isinstance(model, type) and issubclass(model, Model)):
+        return []
+    return [info.alias or name for name, info in model.model_fields.items()]
+
+
+def _model_in(annotation: Any) -> type[Model] | None:
+    if isinstance(annotation, type) and issubclass(annotation, Model):
+        return annotation
+    for argument in getattr(annotation, "__args__", ()):
+        found = _model_in(argument)
+        if found is not None:
+            return found
+    return None
+
+
+def json_schema_text() -> str:
+    """The JSON Schema of the file format; kept in the repository as questionnaire.schema.json."""
+    import json
+
+    schema = models()[Questionnaire].model_json_schema(by_alias=True)
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "questionnaire.schema.json",
+        **schema,
+        "title": "kratom-check questionnaire",
+    }
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+Problem = tuple[tuple[Any, ...], str]
+
+
+def cross_check(model: Questionnaire) -> list[Problem]:
+    """References between parts of the file, which field-by-field validation cannot see."""
+    problems: list[Problem] = []
+    levels = [level.id for level in model.levels]
+    factors = [factor.id for factor in model.factors]
+    sources = list(model.sources)
+
+    for section in ("levels", "questions", "factors", "rules", "cautions", "advice", "resources"):
+        problems += _duplicates(section, [item.id for item in getattr(model, section)])
+
+    def known(path: tuple[Any, ...], value: str, allowed: list[str], what: str) -> None:
+        if value not in allowed:
+            problems.append((path, f"unknown {what} '{value}' (known: {', '.join(allowed)})"))
+
+    seen: list[str] = []
+    for q_index, question in enumerate(model.questions):
+        q_path: tuple[Any, ...] = ("questions", q_index)
+        problems += _duplicates((*q_path, "choices"), question.choice_ids)
+        if question.kind == "yes_no" and sorted(question.choice_ids) != ["no", "yes"]:
+            problems.append(((*q_path, "choices"), "a yes_no question has exactly the choices 'yes' and 'no'"))
+        for c_index, choice in enumerate(question.choices):
+            c_path = (*q_path, "choices", c_index)
+            for factor_id in choice.points:
+                known((*c_path, "points", factor_id), factor_id, factors, "factor")
+            if choice.exclusive and question.kind != "multiple":
+                problems.append(((*c_path, "exclusive"), "only choices of a 'multiple' question can be exclusive"))
+        if question.ask_if is not None:
+            problems += _check_condition(model, question.ask_if, (*q_path, "ask_if"), allowed_questions=seen)
+        seen.append(question.id)
+
+    for f_index, factor in enumerate(model.factors):
+        problems += _check_thresholds(("factors", f_index, "thresholds"), factor.thresholds, levels)
+    problems += _check_thresholds(("overall", "thresholds"), model.overall.thresholds, levels)
+
+    all_questions = list(model.questions_by_id)
+    for section in ("rules", "cautions", "advice", "resources"):
+        for index, item in enumerate(getattr(model, section)):
+            path: tuple[Any, ...] = (section, index)
+            for key_index, key in enumerate(item.sources):
+                known((*path, "sources", key_index), key, sources, "source")
+            when = getattr(item, "when", None)
+            if when is not None:
+                problems += _check_condition(model, when, (*path, "when"), allowed_questions=all_questions)
+                if section == "rules" and _uses_not(when):
+                    problems.append(((*path, "when"), "a rule may not use 'not': rules only raise the level"))
+            for field in ("level", "severity"):
+                if hasattr(item, field):
+                    known((*path, field), getattr(item, field), levels, "level")
+            for field in ("levels", "lead_at"):
+                for l_index, level in enumerate(getattr(item, field, None) or ()):
+                    known((*path, field, l_index), level, levels, "level")
+    return problems
+
+
+def _duplicates(path: str | tuple[Any, ...], ids: list[str] | tuple[str, ...]) -> list[Problem]:
+    base = (path,) if isinstance(path, str) else path
+    seen: set[str] = set()
+    problems: list[Problem] = []
+    for index, item_id in enumerate(ids):
+        if item_id in seen:
+            problems.append(((*base, index, "id"), f"the id '{item_id}' is used twice"))
+        seen.add(item_id)
+    return problems
+
+
+def _check_thresholds(path: tuple[Any, ...], thresholds: dict[str, int], levels: list[str]) -> list[Problem]:
+    problems: list[Problem] = []
+    for level in thresholds:
+        if level not in levels:
+            problems.append(((*path, level), f"unknown level '{level}' (known: {', '.join(levels)})"))
+    ordered = [thresholds[level] for level in levels if level in thresholds]
+    if ordered != sorted(set(ordered)):
+        problems.append((path, "thresholds must rise with the level (a higher level needs more points)"))
+    if levels and levels[0] in thresholds:
+        problems.append(((*path, levels[0]), f"'{levels[0]}' is the starting level and takes no threshold"))
+    return problems
+
+
+def _walk(condition: Condition, path: tuple[Any, ...]) -> Iterator[tuple[Condition, tuple[Any, ...]]]:
+    yield condition, path
+    if condition.not_ is not None:
+        yield from _walk(condition.not_, (*path, "not"))
+    for key, group in (("any", condition.any_), ("all", condition.all_)):
+        for index, child in enumerate(group or ()):
+            yield from _walk(child, (*path, key, index))
+
+
+def _uses_not(condition: Condition) -> bool:
+    return any(node.not_ is not None for node, _ in _walk(condition, ()))
+
+
+def _check_condition(
+    model: Questionnaire, condition: Condition, path: tuple[Any, ...], *, allowed_questions: list[str]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    for node, node_path in _walk(condition, path):
+        if node.answer is None:
+            continue
+        question = model.questions_by_id.get(node.answer)
+        if question is None or node.answer not in allowed_questions:
+            what = "an earlier question" if question is not None else "question"
+            known_ids = ", ".join(allowed_questions) or "(no earlier questions)"
+            problems.append(((*node_path, "answer"), f"'{node.answer}' is not {what} id (known: {known_ids})"))
+            continue
+        if node.includes is not None and question.kind != "multiple":
+            problems.append(
+                ((*node_path, "includes"), f"'includes' needs a multiple-choice question; use 'is' for '{question.id}'")
+            )
+        if node.is_ is not None and question.kind == "multiple":
+            problems.append(((*node_path, "is"), f"'{question.id}' is multiple choice; use 'includes'"))
+        for key, ids in (("is", node.is_), ("includes", node.includes)):
+            for index, choice_id in enumerate(ids or ()):
+                if choice_id not in question.choice_ids:
+                    problems.append(
+                        (
+                            (*node_path, key, index),
+                            f"unknown choice '{choice_id}' for '{question.id}' "
+                            f"(known: {', '.join(question.choice_ids)})",
+                        )
+                    )
+    return problems
+
+

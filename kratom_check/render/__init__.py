@@ -1,0 +1,2 @@
+"""Stage 4, render: an assessment as text, Markdown or JSON (text.py), a printable page (html.py)
+or FHIR resources (fhir.py); save.py writes a report to a file safely."""
