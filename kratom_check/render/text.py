@@ -150,8 +150,6 @@ def layout(assessment: Assessment, questionnaire: Questionnaire) -> list[Entry |
             entries.extend(Entry((cited(line, line.text),), "-") for line in lines)
 
     cited_list("safety_net", assessment.safety_net)
-    add_heading("areas")
-    entries.extend(Entry((((row, ""),),), "-") for row in area_rows(assessment, questionnaire))
     if assessment.cautions:
         add_heading("cautions")
         for number, caution in enumerate(assessment.cautions, 1):
@@ -160,6 +158,8 @@ def layout(assessment: Assessment, questionnaire: Questionnaire) -> list[Entry |
                 continue
             step = ((f"{heading('next_step')}: {caution.next_step}", "italic"),)
             entries.append(Entry((cited(caution, caution.text), step), f"{number}."))
+    add_heading("areas")
+    entries.extend(Entry((((row, ""),),), "-") for row in area_rows(assessment, questionnaire))
     cited_list("next_steps", assessment.next_steps)
     cited_list("ask_clinician", assessment.ask_clinician)
     if assessment.resources:
@@ -262,7 +262,6 @@ def markdown(assessment: Assessment, questionnaire: Questionnaire) -> str:
     )
     lines.extend([f"## {heading('result')}: {assessment.level_title}", "", f"**{assessment.level_meaning}**", ""])
     section("safety_net", cited(assessment.safety_net))
-    section("areas", area_rows(assessment, questionnaire))
     section(
         "cautions",
         [
@@ -273,6 +272,7 @@ def markdown(assessment: Assessment, questionnaire: Questionnaire) -> str:
         ],
         numbered=True,
     )
+    section("areas", area_rows(assessment, questionnaire))
     section("next_steps", cited(assessment.next_steps))
     section("ask_clinician", cited(assessment.ask_clinician))
     section("resources", [f"{resource_text(r)} {refs(assessment, r)}" for r in assessment.resources])
