@@ -90,9 +90,9 @@ def _show(console: Console, question: Question, position: int, total: int) -> No
 def parse_typed(question: Question, typed: str) -> tuple[tuple[str, ...], str | None]:
     """What a person typed -> choice ids, or a one-line reason to type it again."""
     count = len(question.choices)
-    if not typed:
-        return (), _("Please type a number from 1 to {count}.").format(count=count)
     tokens = [token for token in re.split(r"[,\s]+", typed) if token]
+    if not tokens:
+        return (), _("Please type a number from 1 to {count}.").format(count=count)
     picked: list[str] = []
     for token in tokens:
         choice_id = _token_choice(question, token)
@@ -111,7 +111,7 @@ def parse_typed(question: Question, typed: str) -> tuple[tuple[str, ...], str | 
 
 
 def _token_choice(question: Question, token: str) -> str | None:
-    if token.isdigit():
+    if re.fullmatch(r"[0-9]{1,6}", token):  # ASCII digits only: "²" and "٣" are digits to isdigit(), not to int()
         number = int(token)
         return question.choices[number - 1].id if 1 <= number <= len(question.choices) else None
     lowered = token.lower()
