@@ -152,3 +152,49 @@ def test_large_input_on_a_terminal_shows_a_progress_bar(tmp_path: Path) -> None:
     child.close()
     assert child.exitstatus == 0
     assert (tmp_path / "out.jsonl").read_text(encoding="utf-8").count("\n") == 2 * 1024 * 1024 // len(row)
+
+
+def test_a_key_given_twice_in_a_row_is_an_error_row_naming_it(run_cli: Run) -> None:
+    """The same object is refused as an answers file, so batch must not quietly keep the last value."""
+    body = json.dumps(GOOD)[1:-1]
+    twice = '{"symptoms": ["yellow_skin_eyes"], ' + body + "}"
+    spaced = '{"symptoms" : ["yellow_skin_eyes"], ' + body.replace('"symptoms": ', '"symptoms" :  ') + "}"
+    result = run_cli("batch", "-", input=jsonl(twice, spaced, GOOD))
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert rows[0]["error"] == "row 1: the key 'symptoms' appears twice. Keep only one."
+    assert rows[1]["error"] == "row 2: the key 'symptoms' appears twice. Keep only one."
+    assert rows[2]["level"] == "moderate"
+    assert result.exit_code == 2
+
+
+def test_a_colon_inside_a_value_is_not_mistaken_for_a_repeated_key(run_cli: Run) -> None:
+    result = run_cli("batch", "-", input=jsonl({"id": "visit 10:30", **GOOD}))
+    assert result.exit_code == 0, result.stdout
+    assert json.loads(result.stdout)["id"] == "visit 10:30"
+
+
+def test_a_csv_header_that_repeats_a_column_makes_every_row_an_error_row(run_cli: Run, tmp_path: Path) -> None:
+    source = tmp_path / "answers.csv"
+    source.write_text(
+        "id,frequency,duration,amount,product_forms,co_use,liver_conditions,symptoms,symptoms\n"
+        "p1,daily,over_1_year,small,leaf,none,none,yellow_skin_eyes,none\n",
+        encoding="utf-8",
+    )
+    result = run_cli("batch", str(source), "--format", "csv")
+    (row,) = csv.DictReader(io.StringIO(result.stdout))
+    assert row["level"] == ""
+    assert row["error"] == "row 2: the column 'symptoms' appears twice in the header. Keep only one."
+    assert result.exit_code == 2
+
+
+def test_the_csv_id_column_is_recognised_in_any_capitals(run_cli: Run, tmp_path: Path) -> None:
+    source = tmp_path / "answers.csv"
+    source.write_text(
+        "ID,frequency,duration,amount,product_forms,co_use,liver_conditions,symptoms\n"
+        "p1,daily,over_1_year,small,leaf,none,none,none\n",
+        encoding="utf-8",
+    )
+    result = run_cli("batch", str(source), "--format", "csv")
+    (row,) = csv.DictReader(io.StringIO(result.stdout))
+    assert (row["id"], row["level"]) == ("p1", "moderate")
+    assert result.exit_code == 0

@@ -130,6 +130,20 @@ class Summary:
         return sum(self.levels.values()) + self.errors
 
 
+def _repeated_key(text: str) -> str | None:
+    """The first key that appears twice in one object of a JSON text, if any."""
+    found: list[str] = []
+
+    def check(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [key for key, _value in pairs]
+        if not found and len(set(keys)) != len(keys):
+            found.append(next(key for index, key in enumerate(keys) if key in keys[:index]))
+        return dict(pairs)
+
+    json.loads(text, object_pairs_hook=check)
+    return found[0] if found else None
+
+
 def read_jsonl(stream: TextIO) -> Iterator[tuple[int, Any, str | None]]:
     """(row number, parsed object or None, problem) for each non-empty line."""
     # raw_decode skips json.loads' wrappers; the rest of the line must then be blank.
@@ -152,10 +166,15 @@ def read_jsonl(stream: TextIO) -> Iterator[tuple[int, Any, str | None]]:
             except (ValueError, RecursionError):
                 yield number, None, _("not valid JSON")
                 continue
-        if end == len(line) or line[end:].isspace():
-            yield number, data, None
-        else:
+        if not (end == len(line) or line[end:].isspace()):
             yield number, None, _("not valid JSON")
+            continue
+        # A repeated key needs a colon of its own, so only a line with more colons than keys can have
+        # one: checked exactly then, and the common row costs one count.
+        if type(data) is dict and line.count(":") > len(data) and (key := _repeated_key(line)) is not None:
+            yield number, None, _("the key '{key}' appears twice. Keep only one.").format(key=key)
+            continue
+        yield number, data, None
 
 
 def read_csv(stream: TextIO) -> Iterator[tuple[int, Any, str | None]]:
@@ -163,12 +182,19 @@ def read_csv(stream: TextIO) -> Iterator[tuple[int, Any, str | None]]:
     import csv
 
     reader = csv.DictReader(stream)
+    header = reader.fieldnames or []
+    repeated = next((name for index, name in enumerate(header) if name in header[:index]), None)
     for number, row in enumerate(reader, 2):
+        if repeated is not None:
+            yield number, None, _("the column '{key}' appears twice in the header. Keep only one.").format(key=repeated)
+            continue
         record: dict[str, Any] = {}
         for key, cell in row.items():
             if key is None:
                 yield number, None, _("the row has more cells than the header")
                 break
+            if key.strip().casefold() == ID_COLUMN:
+                key = ID_COLUMN
             value = (cell or "").strip()
             if not value:
                 continue
