@@ -101,10 +101,16 @@ def read_text(path: str, error: type[KratomCheckError]) -> str:
                 "Check that this is the right file."
             ).format(name=name, limit=MAX_BYTES // 1024 // 1024)
         )
-    if b"\0" in raw:
-        raise error(_("{name}: this looks like a binary file. Give a YAML or JSON text file.").format(name=name))
+    encoding = encoding_of(raw)
+    if encoding == "utf-8-sig" and b"\0" in raw:
+        raise error(
+            _(
+                "{name}: this looks like a binary file. Give a YAML or JSON text file, "
+                "in UTF-8 (or UTF-16 or UTF-32 starting with a byte order mark)."
+            ).format(name=name)
+        )
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
         raise error(
             _(
@@ -112,6 +118,21 @@ def read_text(path: str, error: type[KratomCheckError]) -> str:
             ).format(name=name, position=exc.start)
         ) from None
     return text
+
+
+# Byte order marks, longest first: UTF-32's little-endian mark begins with UTF-16's.
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def encoding_of(start: bytes) -> str:
+    """UTF-16 or UTF-32 when the bytes start with its byte order mark (what Windows PowerShell 5 writes
+    with `>`), else UTF-8 (its own mark allowed)."""
+    return next((encoding for bom, encoding in _BOMS if start.startswith(bom)), "utf-8-sig")
 
 
 def _read_limited(stream: BinaryIO) -> bytes | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -129,3 +131,28 @@ def test_json_answers_are_read_like_yaml(questionnaire: Questionnaire) -> None:
 def _example() -> dict[str, Any]:
     data: dict[str, Any] = safeyaml.parse(EXAMPLE_ANSWERS, "example", AnswersError).data
     return data
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_answers_file_in_utf16_or_utf32_with_a_byte_order_mark_is_read(
+    run_cli: Any, tmp_path: Path, encoding: str
+) -> None:
+    text = EXAMPLE_ANSWERS
+    raw = text.encode(encoding)
+    if encoding == "utf-16-be":
+        raw = b"\xfe\xff" + raw
+    path = tmp_path / "answers.yaml"
+    path.write_bytes(raw)
+    result = run_cli("--answers", str(path), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["level"] == "high"
+
+
+def test_text_with_nul_bytes_and_no_byte_order_mark_names_the_encodings_expected(
+    run_cli: Any, tmp_path: Path
+) -> None:
+    path = tmp_path / "answers.yaml"
+    path.write_bytes(EXAMPLE_ANSWERS.encode("utf-16-le"))
+    result = run_cli("--answers", str(path))
+    assert result.exit_code == 2
+    assert "in UTF-8 (or UTF-16 or UTF-32 starting with a byte order mark)" in result.stderr

@@ -198,3 +198,13 @@ def test_the_csv_id_column_is_recognised_in_any_capitals(run_cli: Run, tmp_path:
     (row,) = csv.DictReader(io.StringIO(result.stdout))
     assert (row["id"], row["level"]) == ("p1", "moderate")
     assert result.exit_code == 0
+
+
+def test_utf16_input_with_a_byte_order_mark_is_read_without_a_phantom_row(run_cli: Run, tmp_path: Path) -> None:
+    """What Windows PowerShell 5 writes with `>`."""
+    source = tmp_path / "answers.jsonl"
+    source.write_bytes(jsonl({"id": "a", **GOOD}).encode("utf-16"))
+    result = run_cli("batch", str(source))
+    assert result.exit_code == 0, result.stdout
+    (row,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert (row["id"], row["level"]) == ("a", "moderate")

@@ -301,5 +301,16 @@ def describe(summary: Summary, questionnaire: Questionnaire) -> str:
 
 
 def open_text(raw: BinaryIO) -> TextIO:
-    """Text with a UTF-8 BOM tolerated and bad bytes reported per row rather than crashing."""
-    return io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
+    """Text in UTF-8 (BOM tolerated), or UTF-16 or UTF-32 with a BOM; bad bytes are reported per row."""
+    from ..safe_yaml import encoding_of
+
+    peek = getattr(raw, "peek", None)
+    if peek is not None:
+        start = peek(4)[:4]
+    elif raw.seekable():
+        position = raw.tell()
+        start = raw.read(4)
+        raw.seek(position)
+    else:
+        start = b""
+    return io.TextIOWrapper(raw, encoding=encoding_of(start), errors="replace", newline="")
