@@ -208,3 +208,22 @@ def test_utf16_input_with_a_byte_order_mark_is_read_without_a_phantom_row(run_cl
     assert result.exit_code == 0, result.stdout
     (row,) = [json.loads(line) for line in result.stdout.splitlines()]
     assert (row["id"], row["level"]) == ("a", "moderate")
+
+
+def test_a_csv_cell_too_large_to_read_is_one_error_row_and_the_rest_are_scored(run_cli: Run, tmp_path: Path) -> None:
+    source = tmp_path / "answers.csv"
+    header = "id,frequency,duration,amount,product_forms,co_use,liver_conditions,symptoms\n"
+    good = "p{},daily,over_1_year,small,leaf,none,none,none\n"
+    source.write_text(header + good.format(1) + "x" * 200_000 + ",daily\n" + good.format(3), encoding="utf-8")
+    result = run_cli("batch", str(source), "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(row["row"], row["level"]) for row in rows] == [("2", "moderate"), ("3", ""), ("4", "moderate")]
+    assert rows[1]["error"].startswith("row 3: this row cannot be read (field larger than field limit")
+    assert "Scored 2 of 3 rows" in result.stderr
+
+
+def test_csv_results_never_start_a_cell_with_a_formula(run_cli: Run) -> None:
+    result = run_cli("batch", "-", "--format", "csv", input=jsonl({"id": "=HYPERLINK(1)", **GOOD}, {"id": "@x"}))
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [row["id"] for row in rows] == ["'=HYPERLINK(1)", "'@x"]
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row.values())

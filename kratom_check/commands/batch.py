@@ -182,9 +182,16 @@ def read_csv(stream: TextIO) -> Iterator[tuple[int, Any, str | None]]:
     import csv
 
     reader = csv.DictReader(stream)
-    header = reader.fieldnames or []
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as exc:
+        yield 1, None, _("the header row cannot be read ({reason})").format(reason=exc)
+        return
     repeated = next((name for index, name in enumerate(header) if name in header[:index]), None)
-    for number, row in enumerate(reader, 2):
+    for number, row in enumerate(_rows_or_problems(reader), 2):
+        if isinstance(row, str):
+            yield number, None, row
+            continue
         if repeated is not None:
             yield number, None, _("the column '{key}' appears twice in the header. Keep only one.").format(key=repeated)
             continue
@@ -202,6 +209,19 @@ def read_csv(stream: TextIO) -> Iterator[tuple[int, Any, str | None]]:
             record[key] = parts if len(parts) > 1 else parts[0]
         else:
             yield number, record, None
+
+
+def _rows_or_problems(reader: Any) -> Iterator[dict[str | None, str | None] | str]:
+    """Each row, or the problem with it: a cell too large for the CSV reader spoils that row only."""
+    import csv
+
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield _("this row cannot be read ({reason})").format(reason=exc)
 
 
 Writer = Callable[[int, Any, "Scored | None", str], None]
@@ -228,6 +248,11 @@ def jsonl_writer(out: TextIO, questionnaire: Questionnaire) -> Writer:
     return write
 
 
+def _inert(cell: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula gets a leading apostrophe, so it stays text."""
+    return "'" + cell if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@") else cell
+
+
 def csv_writer(out: TextIO, questionnaire: Questionnaire) -> Writer:
     factor_ids = [factor.id for factor in questionnaire.factors]
     import csv
@@ -240,10 +265,10 @@ def csv_writer(out: TextIO, questionnaire: Questionnaire) -> Writer:
         writer.writerow(
             [
                 row,
-                "" if row_id is None else row_id,
+                "" if row_id is None else _inert(row_id),
                 "" if scored is None else scored.level,
                 *(blank if scored is None else scored.factor_levels),
-                error,
+                _inert(error),
             ]
         )
 
