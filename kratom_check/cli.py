@@ -62,7 +62,7 @@ def check(
             "--output",
             "-o",
             metavar="FILE",
-            help="Save the report to FILE (private, mode 0600) instead of printing it.",
+            help="Save the report to FILE (private, mode 0600) instead of printing it; - prints it.",
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Let --output replace an existing file.")] = False,
@@ -109,6 +109,8 @@ def _run(
     from .render import save as saving
     from .score.reference import score
 
+    if output == Path("-"):  # "-" means standard output everywhere, not a file named "-"
+        output = None
     if output is not None:
         saving.check_destination(output, force=force)
     model = load(questions, language())

@@ -43,14 +43,26 @@ def compiled(catalog: Catalog) -> bytes:
     return buffer.getvalue()
 
 
-def update(language: str) -> None:
+def update(language: str) -> bool:
+    """Extract, merge and compile; False (and nothing written) when the messages did not change."""
+    import io
+    import re
+
     catalog = read(language)
     catalog.update(extracted(), no_fuzzy_matching=True)
-    with po_path(language).open("wb") as stream:
-        write_po(stream, catalog, omit_header=False, no_location=True, sort_output=True)
-    po_path(language).with_suffix(".mo").write_bytes(compiled(catalog))
+    stream = io.BytesIO()
+    write_po(stream, catalog, omit_header=False, no_location=True, sort_output=True)
+    po = po_path(language)
+    undated = re.compile(rb'"POT-Creation-Date: [^"]*"')
+    old = po.read_bytes() if po.is_file() else b""
+    mo = po.with_suffix(".mo")
+    fresh_mo = compiled(catalog)
+    if undated.sub(b"", old) == undated.sub(b"", stream.getvalue()) and mo.is_file() and mo.read_bytes() == fresh_mo:
+        return False
+    po.write_bytes(stream.getvalue())
+    mo.write_bytes(fresh_mo)
+    return True
 
 
 if __name__ == "__main__":
-    update("es")
-    print(f"updated {po_path('es')} and its .mo")
+    print(f"updated {po_path('es')} and its .mo" if update("es") else "unchanged")

@@ -64,20 +64,32 @@ def render_readme(text: str, questionnaire: Questionnaire) -> str:
     return BLOCK.sub(lambda match: match.group(1) + levels_table(questionnaire) + match.group(3), text)
 
 
-def regenerate() -> None:
+def write_if_changed(path: Path, text: str) -> bool:
+    """Write only what changed, so a run with nothing to do leaves the tree as it was."""
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.write_text(text, encoding="utf-8")
+    return True
+
+
+def regenerate() -> list[str]:
+    """Refresh every generated file; the names of those that changed."""
+    from kratom_check.ask import answers
     from kratom_check.load import compiled
 
-    source = README.parent / "questions.yaml"
+    root = README.parent
+    source = root / "questions.yaml"
     model = questionnaire_module.load_checked(str(source))
-    README.write_text(render_readme(README.read_text(encoding="utf-8"), model), encoding="utf-8")
-    compiled.write(source, model)
-    (README.parent / "questionnaire.schema.json").write_text(questionnaire_module.json_schema_text(), encoding="utf-8")
-    from kratom_check.ask import answers
-
-    (README.parent / "answers.schema.json").write_text(answers.json_schema_text(model), encoding="utf-8")
-    (README.parent / "docs" / "answers-format.md").write_text(answers_format(model), encoding="utf-8")
-    print(f"updated {README.name}, {compiled.COMPILED.name}, questionnaire.schema.json, answers.schema.json")
+    outputs = {
+        README: render_readme(README.read_text(encoding="utf-8"), model),
+        compiled.COMPILED: compiled.text(source, model),
+        root / "questionnaire.schema.json": questionnaire_module.json_schema_text(),
+        root / "answers.schema.json": answers.json_schema_text(model),
+        root / "docs" / "answers-format.md": answers_format(model),
+    }
+    return [str(path.relative_to(root)) for path, text in outputs.items() if write_if_changed(path, text)]
 
 
 if __name__ == "__main__":
-    regenerate()
+    changed = regenerate()
+    print("updated " + ", ".join(changed) if changed else "unchanged")

@@ -237,3 +237,13 @@ def test_plain_text_report_for_an_urgent_level_starts_with_contacts(run_cli: Run
     before_result = output.split("Your result:")[0]
     assert before_result.startswith("Get help now\n- Emergency: Call 911.")
     assert "- Poison Help: Call 1-800-222-1222." in before_result
+
+
+def test_output_dash_means_standard_output_not_a_file_named_dash(
+    run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("--output", "-", "--format", "json", input=EXAMPLE_ANSWERS)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["level"] == "high"
+    assert not (tmp_path / "-").exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -135,3 +136,28 @@ def test_readme_layout_table_names_every_module_and_nothing_else() -> None:
         if path.name not in ("__init__.py", "__main__.py") and path.parent.name != "commands"
     }
     assert named == modules | {"commands/"}
+
+
+def test_a_generator_run_with_nothing_to_do_leaves_files_untouched(tmp_path: Path) -> None:
+    from .generated import write_if_changed
+
+    target = tmp_path / "generated.md"
+    assert write_if_changed(target, "text\n") is True
+    before = target.stat().st_mtime_ns
+    assert write_if_changed(target, "text\n") is False
+    assert target.stat().st_mtime_ns == before
+
+
+def test_catalog_update_with_no_new_messages_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from . import catalogs
+
+    copy = tmp_path / "kratom_check.po"
+    shutil.copy(catalogs.po_path("es"), copy)
+    shutil.copy(catalogs.po_path("es").with_suffix(".mo"), copy.with_suffix(".mo"))
+    monkeypatch.setattr(catalogs, "po_path", lambda language: copy)
+    catalogs.update("es")  # brings the copy up to date if the tree is not
+    before = copy.read_bytes()
+    assert catalogs.update("es") is False
+    assert copy.read_bytes() == before

@@ -22,10 +22,10 @@ def digest(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def write(source: Path, checked: Questionnaire, target: Path = COMPILED) -> None:
-    """Record a questionnaire that was just checked, with the digest of the file it came from."""
+def text(source: Path, checked: Questionnaire) -> str:
+    """The copy of a questionnaire that was just checked, with the digest of the file it came from."""
     payload = {"source_sha256": digest(source.read_bytes()), "questionnaire": to_data(checked)}
-    target.write_text(json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def trusted_data(source: Path, compiled: Path = COMPILED) -> dict[str, Any] | None:
