@@ -104,6 +104,7 @@ def _run(
     plain: bool,
 ) -> None:
     from .ask import answers
+    from .errors import OutputError
     from .i18n import _, language
     from .load.questionnaire import load
     from .render import save as saving
@@ -114,7 +115,8 @@ def _run(
     if output is not None:
         saving.check_destination(output, force=force)
     model = load(questions, language())
-    if answers_path is None and sys.stdin.isatty():
+    interviewed = answers_path is None and sys.stdin.isatty()
+    if interviewed:
         raw = _ask(model, plain=plain)
         checked = answers.check(model, raw, _("your answers"))
     else:
@@ -124,7 +126,15 @@ def _run(
     assessment = score(model, checked.values)
     if output is not None:
         content = _render_string(output_format, assessment, model)
-        saving.write_atomically(output, content, force=force)
+        try:
+            saving.write_atomically(output, content, force=force)
+        except OutputError as problem:
+            if not interviewed:
+                raise
+            # The answers came from a person: the report must not be lost with the file.
+            _print_report(output_format, assessment, model, plain=plain)
+            say(_("The report was not saved: {problem} It is shown above instead.").format(problem=problem.message))
+            raise typer.Exit(2) from None
         say(_("Saved the report to {path}").format(path=output))
         return
     _print_report(output_format, assessment, model, plain=plain)

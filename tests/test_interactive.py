@@ -173,3 +173,48 @@ def test_dumb_terminal_gets_no_escape_codes() -> None:
         answer(child, typed)
     child.expect(pexpect.EOF)
     assert "\x1b[" not in (child.before or "")
+
+
+def test_a_report_file_that_appears_during_the_interview_does_not_lose_the_answers(tmp_path: object) -> None:
+    """The person still sees the report, and is told the file was not written."""
+    from pathlib import Path
+
+    folder = Path(str(tmp_path))
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "80", "TERM": "xterm"}
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "kratom_check", "--output", "report.txt"],
+        env=env,
+        encoding="utf-8",
+        timeout=15,
+        dimensions=(40, 80),
+        cwd=str(folder),
+    )
+    try:
+        for typed in WALK[:3]:
+            answer(child, typed)
+        (folder / "report.txt").write_text("someone else's file\n", encoding="utf-8")
+        for typed in WALK[3:]:
+            answer(child, typed)
+        child.expect_exact("Your result:")
+        child.expect_exact("The report was not saved:")
+        child.expect_exact("It is shown above instead.")
+        assert finish(child) == 2
+    finally:
+        child.close(force=True)
+    assert (folder / "report.txt").read_text(encoding="utf-8") == "someone else's file\n"
+
+
+def test_output_onto_a_device_is_refused_even_with_force(tmp_path: object) -> None:
+    import subprocess
+
+    result = subprocess.run(
+        [sys.executable, "-m", "kratom_check", "--output", "/dev/null", "--force", "--answers", "-"],
+        input="frequency: daily\n",
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "/dev/null: this is not a regular file (a device, pipe or socket)." in result.stderr

@@ -17,6 +17,9 @@ def check_destination(path: Path, *, force: bool) -> None:
         raise OutputError(
             _("{path}: this is a folder. Give a file name for the report, like report.txt.").format(path=path)
         )
+    if path.exists() and not path.is_file():
+        message = _("{path}: this is not a regular file (a device, pipe or socket). Give a file name, like report.txt.")
+        raise OutputError(message.format(path=path))
     if path.exists() and not force:
         raise OutputError(_already_exists(path))
     parent = path.parent
