@@ -194,3 +194,21 @@ def test_compiled_copy_is_ignored_when_broken(tmp_path: Path) -> None:
     broken = tmp_path / "questions.compiled.json"
     broken.write_text("{not json", encoding="utf-8")
     assert compiled.load_trusted(REPO / "questions.yaml", broken) is None
+
+
+def test_a_questionnaire_that_gives_dosing_advice_is_refused_with_its_line(tmp_path: Path) -> None:
+    error = load_changed(
+        tmp_path,
+        "They can help with withdrawal.\n",
+        "Take no more than 4 grams a day.\n",
+    )
+    (problem,) = error.problems
+    assert ".next_step: bounds an amount ('" in problem
+    assert "a report never names a safe amount, schedule or taper" in problem
+    assert problem.startswith(f"{tmp_path / 'questions.yaml'}:")
+
+
+def test_a_questionnaire_with_a_stigmatising_word_is_refused(tmp_path: Path) -> None:
+    error = load_changed(tmp_path, "How often do you use kratom now?\n", "How often do addicts use it?\n")
+    (problem,) = error.problems
+    assert "questions[0].text: uses the word 'addicts': use person-first words" in problem

@@ -56,7 +56,8 @@ def load_checked(path: str | None = None) -> Questionnaire:
 
 
 def from_document(document: safe_yaml.Document) -> Questionnaire:
-    """Validate field by field, then check references between parts (validation.py)."""
+    """Validate field by field, then references between parts (validation.py), then what a person
+    would read: no dosing advice, no stigmatising words (wording.py)."""
     from .validation import cross_check, validate
 
     if not isinstance(document.data, dict):
@@ -67,9 +68,12 @@ def from_document(document: safe_yaml.Document) -> Questionnaire:
     normalized = validate(document.data, document)
     if isinstance(normalized, list):
         raise QuestionnaireError(normalized)
+    from .wording import problems as wording_problems
+
     model = from_data(normalized)
     problems = [
-        f"{document.where(path)}: {safe_yaml.dotted(path)}: {message}" for path, message in cross_check(model)
+        f"{document.where(path)}: {safe_yaml.dotted(path)}: {message}"
+        for path, message in [*cross_check(model), *wording_problems(model)]
     ]
     if problems:
         raise QuestionnaireError(problems)

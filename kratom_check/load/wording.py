@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..model import Questionnaire
@@ -133,3 +133,37 @@ def wordings(questionnaire: Questionnaire) -> Iterator[Wording]:
 
     for key, container, field, paragraph in text_slots(dump(questionnaire)):
         yield Wording(key, container[field], paragraph)
+
+
+def problems(questionnaire: Questionnaire) -> list[tuple[tuple[Any, ...], str]]:
+    """(data path, message) for every text that gives dosing advice or uses a stigmatising word.
+
+    Checked on every questionnaire loaded from a file, so an edited or hostile file cannot turn the
+    report against its reader.
+    """
+    names = [part for source in questionnaire.sources.values() for part in (source.title, source.publisher)]
+    found = []
+    for wording in wordings(questionnaire):
+        for finding in all_findings([wording.text], allowed=names):
+            if finding.rule == "stigmatising word":
+                message = f"uses the word '{finding.match}': use person-first words (see NIDA, 'Words matter')"
+            else:
+                message = f"{finding.rule} ('{finding.match}'): a report never names a safe amount, schedule or taper"
+            found.append((_path_of(wording.where, questionnaire), message))
+    return found
+
+
+def _path_of(key: str, questionnaire: Questionnaire) -> tuple[Any, ...]:
+    """The data path of a text key (like cautions.alcohol.text), for the line in the file."""
+    parts = key.split(".")
+    if parts[0] == "notice":
+        return ("notice", int(parts[1]))
+    if len(parts) == 1:
+        return (parts[0],)
+    section, item_id, *rest = parts
+    items = getattr(questionnaire, section)
+    index = next(number for number, item in enumerate(items) if item.id == item_id)
+    if rest[0] == "choices":
+        choices = items[index].choices
+        return (section, index, "choices", next(n for n, c in enumerate(choices) if c.id == rest[1]), "label")
+    return (section, index, rest[0])
