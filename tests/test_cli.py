@@ -247,3 +247,22 @@ def test_output_dash_means_standard_output_not_a_file_named_dash(
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["level"] == "high"
     assert not (tmp_path / "-").exists()
+
+
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGHUP"])
+def test_a_stop_signal_while_saving_leaves_no_temporary_file(
+    run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, signal_name: str
+) -> None:
+    import signal
+
+    real_fsync = os.fsync
+
+    def fsync_then_signal(descriptor: int) -> None:
+        real_fsync(descriptor)
+        os.kill(os.getpid(), getattr(signal, signal_name))
+
+    monkeypatch.setattr(os, "fsync", fsync_then_signal)
+    result = run_cli("--answers", "-", "--output", str(tmp_path / "report.txt"), input=EXAMPLE_ANSWERS)
+    assert result.exit_code == 128 + getattr(signal, signal_name)
+    assert list(tmp_path.iterdir()) == []
+    assert signal.getsignal(getattr(signal, signal_name)) is signal.SIG_DFL

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import OutputError
@@ -34,6 +35,34 @@ def check_destination(path: Path, *, force: bool) -> None:
 def write_atomically(path: Path, content: str, *, force: bool) -> None:
     """Write to a private temporary file beside the target, then move it into place (mode 0600)."""
     check_destination(path, force=force)
+    with _stopping_cleanly():
+        _write(path, content, force=force)
+
+
+@contextlib.contextmanager
+def _stopping_cleanly() -> Iterator[None]:
+    """SIGTERM and SIGHUP end the program through the cleanup below instead of on the spot, so no
+    temporary copy of the report is left behind (SIGKILL cannot be caught; see the README)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    previous = {signum: signal.signal(signum, stop) for signum in wanted}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _write(path: Path, content: str, *, force: bool) -> None:
     try:
         descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
