@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 import typer
 
@@ -15,6 +15,7 @@ from .i18n import _
 EXIT_INTERNAL = 1
 EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141
+EXIT_OUTPUT = 2
 
 
 def say(message: str) -> None:
@@ -50,6 +51,14 @@ def user_errors(*, debug: bool = False) -> Iterator[None]:
         raise typer.Exit(EXIT_BROKEN_PIPE) from None
     except (typer.Exit, typer.Abort):
         raise
+    except OSError as exc:
+        # Reading and writing files report their own problems; what reaches here is the output itself
+        # failing (a full disk behind a redirect, a closed terminal): the machine's problem, not a bug.
+        if debug:
+            raise
+        message = _("Error: the report could not be written ({reason}). Nothing else was saved.")
+        _quietly(message.format(reason=exc.strerror or exc))
+        raise typer.Exit(EXIT_OUTPUT) from None
     except Exception:
         if debug:
             raise
@@ -60,6 +69,12 @@ def user_errors(*, debug: bool = False) -> Iterator[None]:
             )
         )
         raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def _quietly(message: str) -> None:
+    """Say it if standard error still works."""
+    with suppress(OSError):
+        say(message)
 
 
 def debug_requested() -> bool:

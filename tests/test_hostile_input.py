@@ -417,3 +417,23 @@ def test_hostile_files_are_refused_with_bounded_memory(tmp_path: Path, content: 
     exit_code, peak_kib, traceback = result.stdout.split()
     assert (exit_code, traceback) == ("2", "False")
     assert int(peak_kib) < 100 * 1024
+
+
+def test_a_full_disk_behind_standard_output_is_an_output_error_not_a_bug() -> None:
+    """/dev/full answers every write with 'No space left on device'."""
+    import subprocess
+    import sys
+
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "kratom_check", "--answers", "-"],
+            input=EXAMPLE_ANSWERS,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert result.returncode == 2
+    assert "Error: the report could not be written (No space left on device)." in result.stderr
+    assert "bug" not in result.stderr
