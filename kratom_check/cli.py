@@ -89,9 +89,45 @@ def check(
 
     i18n.activate(i18n.choose(lang.value if lang else None))
     if ctx.invoked_subcommand is not None:
+        with user_errors(debug=debug):
+            _refuse_options_meant_for_the_check(ctx)
         return
     with user_errors(debug=debug):
         _run(answers, output_format, output, force=force, questions=questions, plain=plain)
+
+
+# Options of the self-check itself; --lang and --debug apply to every command.
+_CHECK_ONLY = ("answers", "output_format", "output", "force", "questions", "plain")
+
+
+def _refuse_options_meant_for_the_check(ctx: typer.Context) -> None:
+    """An option given before a command name would be silently ignored: say where it belongs instead."""
+    from .errors import UsageError
+    from .i18n import _
+
+    name = ctx.invoked_subcommand or ""
+    get_command = getattr(ctx.command, "get_command", None)
+    command = get_command(ctx, name) if get_command is not None else None
+    accepted = {opt for param in (command.params if command is not None else []) for opt in param.opts}
+    problems = []
+    for param in ctx.command.params:
+        source = ctx.get_parameter_source(param.name) if param.name in _CHECK_ONLY else None
+        if source is not None and source.name != "DEFAULT":
+            option = param.opts[0]
+            if option in accepted:
+                problems.append(
+                    _("{option} goes after the command name: kratom-check {command} {option} ...").format(
+                        option=option, command=name
+                    )
+                )
+            else:
+                problems.append(
+                    _("{option} is an option of the self-check itself; '{command}' does not take it.").format(
+                        option=option, command=name
+                    )
+                )
+    if problems:
+        raise UsageError(problems)
 
 
 def _run(
@@ -206,8 +242,12 @@ def main() -> None:
         sys.stdout.reconfigure(errors="replace")
     if hasattr(sys.stderr, "reconfigure"):
         sys.stderr.reconfigure(errors="replace")
+    # --debug works anywhere on the command line: it is the main command's option, so move it there.
+    arguments = sys.argv[1:]
+    if "--debug" in arguments:
+        arguments = ["--debug", *(argument for argument in arguments if argument != "--debug")]
     try:
-        app(prog_name="kratom-check")
+        app(args=arguments, prog_name="kratom-check")
     finally:
         # Interpreter shutdown runs a full garbage collection over every object typer and pydantic
         # made, which costs a sixth of a short run. Nothing is left to collect: the work is done.

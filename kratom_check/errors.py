@@ -42,3 +42,9 @@ class OutputError(KratomCheckError):
     """The report could not be written where the user asked."""
 
     heading = N_("The report was not saved.")
+
+
+class UsageError(KratomCheckError):
+    """The command line asks for something the command cannot do as written."""
+
+    heading = N_("The command line has problems.")

@@ -266,3 +266,38 @@ def test_a_stop_signal_while_saving_leaves_no_temporary_file(
     assert result.exit_code == 128 + getattr(signal, signal_name)
     assert list(tmp_path.iterdir()) == []
     assert signal.getsignal(getattr(signal, signal_name)) is signal.SIG_DFL
+
+
+def test_an_option_of_the_check_before_a_command_name_is_an_error_saying_where_it_goes(run_cli: Run) -> None:
+    result = run_cli("--questions", "broken.yaml", "template")
+    assert result.exit_code == 2
+    assert "--questions goes after the command name: kratom-check template --questions ..." in result.stderr
+
+
+def test_validate_given_the_check_s_questions_option_is_told_it_does_not_take_it(run_cli: Run) -> None:
+    """It used to say the packaged file was OK, though the person meant broken.yaml."""
+    result = run_cli("--questions", "broken.yaml", "validate")
+    assert result.exit_code == 2
+    assert "--questions is an option of the self-check itself; 'validate' does not take it." in result.stderr
+
+
+def test_an_option_the_command_does_not_take_is_an_error_not_silently_ignored(run_cli: Run) -> None:
+    result = run_cli("-o", "t.yaml", "template")
+    assert result.exit_code == 2
+    assert "--output is an option of the self-check itself; 'template' does not take it." in result.stderr
+
+
+def test_language_still_applies_before_a_command_name(run_cli: Run) -> None:
+    result = run_cli("--lang", "es", "template")
+    assert result.exit_code == 0
+    assert "archivo de respuestas" in result.stdout
+
+
+def test_debug_is_accepted_after_a_command_name() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", "import sys; from kratom_check.cli import main; sys.argv[0]='kratom-check'; main()",
+         "validate", "--debug"],
+        capture_output=True, text=True, timeout=60, check=False, cwd=REPO,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert ": OK: " in result.stdout
