@@ -227,3 +227,41 @@ def test_csv_results_never_start_a_cell_with_a_formula(run_cli: Run) -> None:
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [row["id"] for row in rows] == ["'=HYPERLINK(1)", "'@x"]
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row.values())
+
+
+def test_a_line_over_the_limit_is_an_error_row_and_is_never_held_whole(run_cli: Run) -> None:
+    from kratom_check.commands import batch
+
+    huge = '{"frequency": "' + "x" * (batch.MAX_LINE * 3) + '"}'
+    pieces = list(batch._bounded_lines(io.StringIO(huge + "\n" + json.dumps(GOOD) + "\n")))
+    assert pieces[0] is None
+    assert json.loads(pieces[1] or "") == GOOD
+    result = run_cli("batch", "-", input=jsonl(huge, GOOD))
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert rows[0]["error"] == "row 1: the line is longer than 64 KiB"
+    assert rows[1]["level"] == "moderate"
+
+
+def test_reading_a_long_line_takes_memory_for_one_piece_only() -> None:
+    import tracemalloc
+
+    from kratom_check.commands import batch
+
+    class Endless(io.TextIOBase):
+        """A 20 MB line, handed out as asked, never all at once."""
+
+        def __init__(self) -> None:
+            self.left = 20_000_000
+
+        def readline(self, size: int | None = -1) -> str:
+            if self.left <= 0:
+                return ""
+            take = min(self.left, size if size and size > 0 else self.left)
+            self.left -= take
+            return "x" * take if self.left else "x" * (take - 1) + "\n"
+
+    tracemalloc.start()
+    assert list(batch._bounded_lines(Endless())) == [None]
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 2 * 1024 * 1024

@@ -144,14 +144,27 @@ def _repeated_key(text: str) -> str | None:
     return found[0] if found else None
 
 
+def _bounded_lines(stream: TextIO) -> Iterator[str | None]:
+    """Each line, or None for a line over MAX_LINE, which is read past in pieces and never held whole:
+    memory stays flat however long a line is. A long line of blanks is a blank line."""
+    readline = stream.readline
+    while line := readline(MAX_LINE + 1):
+        if len(line) <= MAX_LINE or line.endswith("\n"):
+            yield line
+            continue
+        blank = line.isspace()
+        while (piece := readline(MAX_LINE)) and not piece.endswith("\n"):
+            blank = blank and piece.isspace()
+        blank = blank and piece.isspace() if piece else blank
+        yield "\n" if blank else None
+
+
 def read_jsonl(stream: TextIO) -> Iterator[tuple[int, Any, str | None]]:
     """(row number, parsed object or None, problem) for each non-empty line."""
     # raw_decode skips json.loads' wrappers; the rest of the line must then be blank.
     decode = json.JSONDecoder().raw_decode
-    for number, line in enumerate(stream, 1):
-        if len(line) > MAX_LINE:
-            if line.isspace():
-                continue
+    for number, line in enumerate(_bounded_lines(stream), 1):
+        if line is None:
             yield number, None, _("the line is longer than {size} KiB").format(size=MAX_LINE // 1024)
             continue
         try:
