@@ -6,6 +6,18 @@ from collections.abc import Iterable
 
 from .i18n import N_, _, ngettext
 
+MAX_LISTED = 20
+"""Problems listed in one message: a screenful. The count says how many there are in all."""
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """Outside text as it may be echoed back: control characters made visible, and long text shortened."""
+    text = value if isinstance(value, str) else repr(value)
+    visible = "".join(
+        f"\\x{ord(char):02x}" if (ord(char) < 32 or 127 <= ord(char) < 160) else char for char in text[: limit * 4]
+    )
+    return visible if len(visible) <= limit else visible[: limit - 1] + "…"
+
 
 class KratomCheckError(Exception):
     """A problem the user can fix. Carries every problem found, so one run reports them all."""
@@ -21,7 +33,14 @@ class KratomCheckError(Exception):
     def message(self) -> str:
         if len(self.problems) == 1:
             return self.problems[0]
-        listed = "\n".join(f"  - {problem}" for problem in self.problems)
+        listed = "\n".join(f"  - {problem}" for problem in self.problems[:MAX_LISTED])
+        more = len(self.problems) - MAX_LISTED
+        if more > 0:
+            listed += "\n  - " + ngettext(
+                "and {count} more problem: fix these first, then run again.",
+                "and {count} more problems: fix these first, then run again.",
+                more,
+            ).format(count=more)
         count = ngettext("{count} problem", "{count} problems", len(self.problems)).format(count=len(self.problems))
         return f"{_(self.heading)} ({count})\n{listed}"
 

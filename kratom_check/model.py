@@ -26,8 +26,11 @@ class Spec:
         return f"Spec({self.rules!r})"
 
 
-Id = Annotated[str, Spec(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
-Text = Annotated[str, Spec(strip_whitespace=True, min_length=1)]
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+TEXT_PATTERN = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$"
+"""A text a person reads holds no control characters (a tab or a new line is fine): none can reach a terminal."""
+Id = Annotated[str, Spec(pattern=ID_PATTERN, max_length=64)]
+Text = Annotated[str, Spec(strip_whitespace=True, min_length=1, pattern=TEXT_PATTERN)]
 SourceKeys = Annotated[tuple[Id, ...], Spec(min_length=1)]
 Version = Annotated[str, Spec(pattern=r"^\d+\.\d+\.\d+$")]
 """A questionnaire version, like 1.1.0."""

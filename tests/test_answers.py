@@ -156,3 +156,28 @@ def test_text_with_nul_bytes_and_no_byte_order_mark_names_the_encodings_expected
     result = run_cli("--answers", str(path))
     assert result.exit_code == 2
     assert "in UTF-8 (or UTF-16 or UTF-32 starting with a byte order mark)" in result.stderr
+
+
+def test_a_file_of_many_unknown_keys_gets_a_short_message(questionnaire: Questionnaire) -> None:
+    junk = {f"key{number}": "x" for number in range(5000)}
+    problems = problems_for(questionnaire, {**_example(), **junk})
+    (unknown,) = [problem for problem in problems if "question ids" in problem]
+    assert unknown.startswith("answers.yaml: 'key0', 'key1', ")
+    assert "'key19' and 4980 more are not question ids (known: frequency," in unknown
+    assert len(unknown) < 1000
+
+
+def test_a_long_bad_value_is_shortened_and_its_control_characters_shown(questionnaire: Questionnaire) -> None:
+    problems = problems_for(questionnaire, {**_example(), "frequency": "\x1b[31mred" + "x" * 500})
+    (problem,) = problems
+    assert "\x1b" not in problem
+    assert "\\x1b" in problem
+    assert len(problem) < 200
+
+
+def test_an_error_lists_a_screenful_of_problems_then_how_many_more() -> None:
+    error = AnswersError([f"problem {number}" for number in range(50)])
+    lines = error.message.splitlines()
+    assert lines[0] == "The answers have problems. No report was made. (50 problems)"
+    assert len(lines) == 22
+    assert lines[-1] == "  - and 30 more problems: fix these first, then run again."

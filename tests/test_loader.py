@@ -212,3 +212,9 @@ def test_a_questionnaire_with_a_stigmatising_word_is_refused(tmp_path: Path) -> 
     error = load_changed(tmp_path, "How often do you use kratom now?\n", "How often do addicts use it?\n")
     (problem,) = error.problems
     assert "questions[0].text: uses the word 'addicts': use person-first words" in problem
+
+
+def test_a_control_character_in_a_questionnaire_text_is_refused(tmp_path: Path) -> None:
+    error = load_changed(tmp_path, "How often do you use kratom now?", '"How often do you use kratom now?\\x1b[2J"')
+    (problem,) = error.problems
+    assert "questions[0].text: 'How often do you use kratom now?\\x1b[2J' has a control character" in problem

@@ -6,8 +6,8 @@ from typing import Any, NamedTuple
 
 from .. import safe_yaml
 from ..conditions import Answers, compile_condition
-from ..errors import AnswersError
-from ..i18n import _
+from ..errors import MAX_LISTED, AnswersError, shown
+from ..i18n import _, ngettext
 from ..model import Question, Questionnaire
 
 
@@ -39,9 +39,19 @@ def check(questionnaire: Questionnaire, data: Any, name: str = "answers") -> Che
         )
     problems: list[str] = []
     known = questionnaire.questions_by_id
-    for key in data:
-        if key not in known:
-            problems.append(_("'{key}' is not a question id (known: {known})").format(key=key, known=", ".join(known)))
+    unknown = [key for key in data if key not in known]
+    if unknown:
+        # Listed once with the known ids, however many there are: a file of junk gives a short message.
+        named = ", ".join(f"'{shown(key)}'" for key in unknown[:MAX_LISTED])
+        if len(unknown) > MAX_LISTED:
+            named += " " + _("and {count} more").format(count=len(unknown) - MAX_LISTED)
+        problems.append(
+            ngettext(
+                "{keys} is not a question id (known: {known})",
+                "{keys} are not question ids (known: {known})",
+                len(unknown),
+            ).format(keys=named, known=", ".join(known))
+        )
 
     values: dict[str, tuple[str, ...]] = {}
     warnings: list[str] = []
@@ -126,7 +136,7 @@ def parse_answer(question: Question, raw: Any, lookup: ChoiceLookup) -> tuple[tu
         if choice_id is None:
             if isinstance(item, dict | list):
                 return (), _("a nested list or mapping is not a choice")
-            return (), _("{value} is not a choice").format(value=repr(item))
+            return (), _("{value} is not a choice").format(value=shown(repr(item)))
         if choice_id not in chosen:
             chosen.append(choice_id)
     if len(chosen) > 1 and not lookup.exclusive.isdisjoint(chosen):

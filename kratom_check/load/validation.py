@@ -27,7 +27,8 @@ from pydantic import (
 )
 
 from .. import model as definition
-from ..model import ALIASES, MODEL_TYPES, Condition, Questionnaire, Spec
+from ..errors import shown
+from ..model import ALIASES, ID_PATTERN, MODEL_TYPES, TEXT_PATTERN, Condition, Questionnaire, Spec
 from ..safe_yaml import Document, dotted
 
 
@@ -174,10 +175,11 @@ def _describe(document: Document, exc: ValidationError) -> list[str]:
         if error["type"] == "extra_forbidden":
             allowed = _allowed_fields(path[:-1])
             message = f"unknown field '{path[-1]}'" + (f" (allowed: {', '.join(allowed)})" if allowed else "")
-        elif error["type"] == "string_pattern_mismatch":
-            message = (
-                f"'{error['input']}' is not a valid id (use lowercase letters, digits and _, starting with a letter)"
-            )
+        elif error["type"] == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == TEXT_PATTERN:
+            message = f"'{shown(error['input'])}' has a control character; use plain text"
+        elif error["type"] == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == ID_PATTERN:
+            message = f"'{shown(error['input'])}' is not a valid id"
+            message += " (use lowercase letters, digits and _, starting with a letter)"
         elif error["type"] == "missing":
             message = "this field is required"
         elif message.startswith("Value error, "):
