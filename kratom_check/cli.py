@@ -236,6 +236,20 @@ app.add_typer(export.export_app, name="export")
 app.command("batch")(batch.batch)
 
 
+def _hint_at_a_file_given_as_a_command(arguments: list[str]) -> None:
+    """`kratom-check answers.yaml` most likely means --answers answers.yaml: say so, instead of 'no such command'."""
+    first = next((argument for argument in arguments if not argument.startswith("-")), None)
+    commands = {info.name for info in app.registered_commands} | {info.name for info in app.registered_groups}
+    if first is None or first in commands or arguments.index(first) != 0:
+        return
+    if first.lower().endswith((".yaml", ".yml", ".json")) or Path(first).is_file():
+        from .i18n import _, activate, choose
+
+        activate(choose(None))
+        say(_("Error: '{name}' is not a command. Did you mean: kratom-check --answers {name}").format(name=first))
+        raise SystemExit(2)
+
+
 def main() -> None:
     """Console-script entry point."""
     if hasattr(sys.stdout, "reconfigure"):
@@ -244,6 +258,7 @@ def main() -> None:
         sys.stderr.reconfigure(errors="replace")
     # --debug works anywhere on the command line: it is the main command's option, so move it there.
     arguments = sys.argv[1:]
+    _hint_at_a_file_given_as_a_command(arguments)
     if "--debug" in arguments:
         arguments = ["--debug", *(argument for argument in arguments if argument != "--debug")]
     try:

@@ -301,3 +301,28 @@ def test_debug_is_accepted_after_a_command_name() -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert ": OK: " in result.stdout
+
+
+def test_an_answers_file_given_as_a_command_gets_a_did_you_mean(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", "import sys; from kratom_check.cli import main; sys.argv[0]='kratom-check'; main()",
+         "answers.yaml"],
+        capture_output=True, text=True, timeout=60, check=False, cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "Error: 'answers.yaml' is not a command. Did you mean: kratom-check --answers answers.yaml" in result.stderr
+
+
+def test_keystrokes_piped_into_the_check_are_told_what_a_pipe_is_read_as(run_cli: Run) -> None:
+    result = run_cli(input="1\n2\n")
+    assert result.exit_code == 2
+    assert "this is not an answers file. When standard input is not a terminal, it is read as one." in result.stderr
+    assert "kratom-check template" in result.stderr
+
+
+def test_several_choices_written_as_one_text_get_a_hint_to_use_a_list(run_cli: Run) -> None:
+    result = run_cli(input=EXAMPLE_ANSWERS.replace("product_forms: [leaf, extract]", "product_forms: leaf, extract"))
+    assert result.exit_code == 2
+    assert "'product_forms': 'leaf, extract' is one text; write several choices as a list, like [leaf, extract]" in (
+        result.stderr
+    )

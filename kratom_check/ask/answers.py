@@ -18,6 +18,15 @@ class CheckedAnswers(NamedTuple):
 
 def load(questionnaire: Questionnaire, path: str) -> CheckedAnswers:
     document = safe_yaml.load_document(path, AnswersError)
+    if path == "-" and not isinstance(document.data, dict):
+        # Most likely keystrokes piped in for the questions: say what a pipe is read as.
+        raise AnswersError(
+            _(
+                "{name}: this is not an answers file. When standard input is not a terminal, it is read as one. "
+                "To answer the questions yourself, run kratom-check in a terminal. "
+                "To see the answers file format, run: kratom-check template"
+            ).format(name=document.name)
+        )
     return check(questionnaire, document.data, document.name)
 
 
@@ -136,6 +145,11 @@ def parse_answer(question: Question, raw: Any, lookup: ChoiceLookup) -> tuple[tu
         if choice_id is None:
             if isinstance(item, dict | list):
                 return (), _("a nested list or mapping is not a choice")
+            parts = [part.strip() for part in item.split(",")] if isinstance(item, str) and "," in item else []
+            if question.kind == "multiple" and parts and all(_choice_id(lookup, part) for part in parts):
+                return (), _("{value} is one text; write several choices as a list, like [{listed}]").format(
+                    value=shown(repr(item)), listed=", ".join(parts)
+                )
             return (), _("{value} is not a choice").format(value=shown(repr(item)))
         if choice_id not in chosen:
             chosen.append(choice_id)
