@@ -70,6 +70,14 @@ def check(
         str | None, typer.Option("--questions", metavar="FILE", help="Use another questionnaire file.")
     ] = None,
     plain: Annotated[bool, typer.Option("--plain", help="No colour or styling.")] = False,
+    seed: Annotated[
+        str | None,
+        typer.Option(
+            "--seed",
+            metavar="TEXT",
+            help="With --format fhir: ids repeatable from TEXT (otherwise random, new each run).",
+        ),
+    ] = None,
     lang: Annotated[
         Language | None,
         typer.Option("--lang", help="Language of questions and report (default: from LC_ALL / LANG, else en)."),
@@ -93,11 +101,11 @@ def check(
             _refuse_options_meant_for_the_check(ctx)
         return
     with user_errors(debug=debug):
-        _run(answers, output_format, output, force=force, questions=questions, plain=plain)
+        _run(answers, output_format, output, force=force, questions=questions, plain=plain, seed=seed)
 
 
 # Options of the self-check itself; --lang and --debug apply to every command.
-_CHECK_ONLY = ("answers", "output_format", "output", "force", "questions", "plain")
+_CHECK_ONLY = ("answers", "output_format", "output", "force", "questions", "plain", "seed")
 
 
 def _refuse_options_meant_for_the_check(ctx: typer.Context) -> None:
@@ -138,6 +146,7 @@ def _run(
     force: bool,
     questions: str | None,
     plain: bool,
+    seed: str | None = None,
 ) -> None:
     from .ask import answers
     from .errors import OutputError
@@ -161,19 +170,19 @@ def _run(
         say(_("Note: {warning}").format(warning=warning))
     assessment = score(model, checked.values)
     if output is not None:
-        content = _render_string(output_format, assessment, model)
+        content = _render_string(output_format, assessment, model, seed=seed)
         try:
             saving.write_atomically(output, content, force=force)
         except OutputError as problem:
             if not interviewed:
                 raise
             # The answers came from a person: the report must not be lost with the file.
-            _print_report(output_format, assessment, model, plain=plain)
+            _print_report(output_format, assessment, model, plain=plain, seed=seed)
             say(_("The report was not saved: {problem} It is shown above instead.").format(problem=problem.message))
             raise typer.Exit(2) from None
         say(_("Saved the report to {path}").format(path=output))
         return
-    _print_report(output_format, assessment, model, plain=plain)
+    _print_report(output_format, assessment, model, plain=plain, seed=seed)
 
 
 def _ask(model: "Questionnaire", *, plain: bool) -> dict[str, str | list[str]]:
@@ -185,7 +194,9 @@ def _ask(model: "Questionnaire", *, plain: bool) -> dict[str, str | list[str]]:
     return interview(model, console, input)
 
 
-def _render_string(output_format: Format, assessment: "Assessment", model: "Questionnaire", *, width: int = 80) -> str:
+def _render_string(
+    output_format: Format, assessment: "Assessment", model: "Questionnaire", *, width: int = 80, seed: str | None = None
+) -> str:
     from .render import text as report
 
     if output_format is Format.json:
@@ -199,7 +210,7 @@ def _render_string(output_format: Format, assessment: "Assessment", model: "Ques
     if output_format is Format.fhir:
         from .render import fhir
 
-        return fhir.bundle_json(assessment, model)
+        return fhir.bundle_json(assessment, model, seed=seed)
     return report.plain_text(assessment, model, width=width)
 
 
@@ -209,11 +220,13 @@ def _width() -> int:
     return max(20, min(shutil.get_terminal_size((80, 24)).columns, 100))
 
 
-def _print_report(output_format: Format, assessment: "Assessment", model: "Questionnaire", *, plain: bool) -> None:
+def _print_report(
+    output_format: Format, assessment: "Assessment", model: "Questionnaire", *, plain: bool, seed: str | None = None
+) -> None:
     if output_format is Format.text and not plain and sys.stdout.isatty():
         rendered = _styled_text(assessment, model)
     else:
-        rendered = _render_string(output_format, assessment, model, width=_width())
+        rendered = _render_string(output_format, assessment, model, width=_width(), seed=seed)
     emit(rendered)
 
 

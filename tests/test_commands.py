@@ -211,14 +211,29 @@ def test_questionnaire_response_round_trips_to_the_same_answers(questionnaire: Q
     assert fhir.answers_from_response(response, questionnaire) == checked.values
 
 
-def test_fhir_bundle_is_the_same_for_the_same_answers(run_cli: Run) -> None:
-    assert (
-        run_cli("--format", "fhir", input=EXAMPLE_ANSWERS).stdout
-        == run_cli("--format", "fhir", input=EXAMPLE_ANSWERS).stdout
-    )
+def test_fhir_ids_differ_between_runs_and_are_rfc_4122_uuids(run_cli: Run) -> None:
+    import uuid
+
+    def ids(output: str) -> list[str]:
+        return [entry["fullUrl"] for entry in json.loads(output)["entry"]]
+
+    first = ids(run_cli("--format", "fhir", input=EXAMPLE_ANSWERS).stdout)
+    second = ids(run_cli("--format", "fhir", input=EXAMPLE_ANSWERS).stdout)
+    assert set(first).isdisjoint(second)
+    for value in first:
+        parsed = uuid.UUID(value.removeprefix("urn:uuid:"))
+        assert parsed.variant == uuid.RFC_4122
+        assert parsed.version == 4
 
 
-# --- HTML ---------------------------------------------------------------------------------------
+def test_fhir_bundle_is_the_same_for_the_same_answers_and_seed(run_cli: Run) -> None:
+    import uuid
+
+    first = run_cli("--format", "fhir", "--seed", "clinic-42", input=EXAMPLE_ANSWERS).stdout
+    assert first == run_cli("--format", "fhir", "--seed", "clinic-42", input=EXAMPLE_ANSWERS).stdout
+    assert first != run_cli("--format", "fhir", "--seed", "clinic-43", input=EXAMPLE_ANSWERS).stdout
+    for entry in json.loads(first)["entry"]:
+        assert uuid.UUID(entry["fullUrl"].removeprefix("urn:uuid:")).version == 5
 
 
 def test_html_report_is_self_contained(run_cli: Run) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import uuid
 from typing import Any
@@ -80,14 +79,17 @@ def questionnaire_resource(questionnaire: Questionnaire) -> dict[str, Any]:
     }
 
 
-def _uuid(kind: str, assessment: Assessment) -> str:
-    """Stable ids, so the same answers always give the same bundle."""
-    seed = json.dumps([kind, assessment.questionnaire_id, assessment.answers], sort_keys=True)
-    return f"urn:uuid:{uuid.UUID(hashlib.sha256(seed.encode()).hexdigest()[:32])}"
+def _uuid(kind: str, assessment: Assessment, seed: str | None) -> str:
+    """A random RFC 4122 id, so two people with the same answers get different resources; with a seed,
+    a name-based (version 5) id that the same seed and answers always give again."""
+    if seed is None:
+        return f"urn:uuid:{uuid.uuid4()}"
+    name = json.dumps([seed, kind, assessment.questionnaire_id, assessment.answers], sort_keys=True)
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'urn:kratom-check:' + name)}"
 
 
-def bundle(assessment: Assessment, questionnaire: Questionnaire) -> dict[str, Any]:
-    response_url = _uuid("QuestionnaireResponse", assessment)
+def bundle(assessment: Assessment, questionnaire: Questionnaire, *, seed: str | None = None) -> dict[str, Any]:
+    response_url = _uuid("QuestionnaireResponse", assessment, seed)
     response = {
         "resourceType": "QuestionnaireResponse",
         "questionnaire": _canonical(questionnaire),
@@ -134,13 +136,13 @@ def bundle(assessment: Assessment, questionnaire: Questionnaire) -> dict[str, An
         "type": "collection",
         "entry": [
             {"fullUrl": response_url, "resource": response},
-            {"fullUrl": _uuid("RiskAssessment", assessment), "resource": risk},
+            {"fullUrl": _uuid("RiskAssessment", assessment, seed), "resource": risk},
         ],
     }
 
 
-def bundle_json(assessment: Assessment, questionnaire: Questionnaire) -> str:
-    return json.dumps(bundle(assessment, questionnaire), indent=2, ensure_ascii=False) + "\n"
+def bundle_json(assessment: Assessment, questionnaire: Questionnaire, *, seed: str | None = None) -> str:
+    return json.dumps(bundle(assessment, questionnaire, seed=seed), indent=2, ensure_ascii=False) + "\n"
 
 
 def answers_from_response(response: dict[str, Any], questionnaire: Questionnaire) -> Answers:
