@@ -161,3 +161,18 @@ def test_catalog_update_with_no_new_messages_changes_nothing(tmp_path: Path, mon
     before = copy.read_bytes()
     assert catalogs.update("es") is False
     assert copy.read_bytes() == before
+
+
+def _options_of(text: str) -> set[str]:
+    return set(re.findall(r"(?<![\w-])(--[a-z][a-z-]+|-[a-z])\b", text))
+
+
+def test_readme_option_table_lists_exactly_the_options_of_help() -> None:
+    """Both ways: every option in --help is in the table, and the table names no option --help lacks."""
+    table = README.split("### Options")[1].split("\n\n")[1]
+    in_table = set()
+    for row in table.splitlines()[2:]:
+        in_table |= _options_of(row.split("|")[1])
+    help_text = CliRunner().invoke(app, ["--help"]).stdout
+    in_help = _options_of(help_text) - {"--install-completion", "--show-completion"}
+    assert in_table == in_help
