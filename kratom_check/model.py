@@ -72,6 +72,15 @@ class Choice:
     points: dict[Id, Annotated[int, Spec(ge=0, le=100)]] = dataclasses.field(default_factory=dict)
     exclusive: bool = False
     since: Annotated[Version, Spec(description="The questionnaire version this choice arrived in.")] | None = None
+    aliases: Annotated[
+        tuple[Text, ...],
+        Spec(
+            description=(
+                "Other words an answers file may use for this choice. The loader adds the choice's label in every "
+                "language the questionnaire has, so an answers file means the same whatever the reader's locale."
+            )
+        ),
+    ] = ()
 
 
 @frozen

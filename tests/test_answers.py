@@ -181,3 +181,14 @@ def test_an_error_lists_a_screenful_of_problems_then_how_many_more() -> None:
     assert lines[0] == "The answers have problems. No report was made. (50 problems)"
     assert len(lines) == 22
     assert lines[-1] == "  - and 30 more problems: fix these first, then run again."
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_an_answers_file_means_the_same_under_every_language(run_cli: Any, lang: str) -> None:
+    """Labels are accepted in any language the questionnaire has, whatever the reader's locale."""
+    spanish = EXAMPLE_ANSWERS.replace("frequency: several_daily", "frequency: 2 o 3 veces al día")
+    english = EXAMPLE_ANSWERS.replace("frequency: several_daily", "frequency: 2 or 3 times a day")
+    for text in (spanish, english):
+        result = run_cli("--lang", lang, "--format", "json", input=text)
+        assert result.exit_code == 0, result.stderr
+        assert json.loads(result.stdout)["answers"]["frequency"] == "several_daily"

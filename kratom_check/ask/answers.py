@@ -102,12 +102,18 @@ class ChoiceLookup(NamedTuple):
 
 
 def _lookup(question: Question) -> ChoiceLookup:
-    folded = [choice.label.casefold() for choice in question.choices]
+    # A label names a choice when no other choice of the question has it, in any language.
+    names = [
+        (name.casefold(), choice.id)
+        for choice in question.choices
+        for name in dict.fromkeys((choice.label, *choice.aliases))
+    ]
+    owners: dict[str, set[str]] = {}
+    for name, choice_id in names:
+        owners.setdefault(name, set()).add(choice_id)
     return ChoiceLookup(
         ids=frozenset(question.choice_ids),
-        labels={
-            label: choice.id for label, choice in zip(folded, question.choices, strict=True) if folded.count(label) == 1
-        },
+        labels={name: choice_id for name, choice_id in names if len(owners[name]) == 1},
         exclusive=frozenset(choice.id for choice in question.choices if choice.exclusive),
     )
 

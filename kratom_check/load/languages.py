@@ -108,6 +108,30 @@ def overlay(data: Any, questionnaire_path: Path, language: str) -> Any:
     return data
 
 
+def add_aliases(data: Any, questionnaire_path: Path) -> Any:
+    """Give each choice its label in every declared language as an alias, so a label written in any of
+    them names the same choice. Missing or broken translation files are left for validate to report."""
+    if not isinstance(data, dict) or not isinstance(data.get("questions"), list):
+        return data
+    declared = data.get("languages")
+    labels: list[dict[str, str]] = []
+    for language in declared[1:] if isinstance(declared, list) else ():
+        try:
+            labels.append(load_translations(translations_path(questionnaire_path, str(language))))
+        except QuestionnaireError:
+            continue
+    for key, choice, _field, _paragraph in text_slots(data):
+        if ".choices." not in key:
+            continue
+        existing = choice.get("aliases")
+        names = list(existing) if isinstance(existing, list) else []
+        for name in [choice.get("label"), *(translation.get(key) for translation in labels)]:
+            if isinstance(name, str) and name not in names:
+                names.append(name)
+        choice["aliases"] = names
+    return data
+
+
 def coverage_problems(questionnaire: Questionnaire, questionnaire_path: Path) -> tuple[list[str], list[str]]:
     """(problems, warnings): texts lacking a declared language, and translations of nothing."""
     problems: list[str] = []

@@ -38,7 +38,7 @@ def load(path: str | None = None, language: str | None = None) -> Questionnaire:
         path = str(source)
     document = safe_yaml.load_document(path, QuestionnaireError)
     if path != "-":
-        document.data = _in_language(document.data, source, language)
+        document.data = _in_language(_with_aliases(document.data, source), source, language)
     return from_document(document)
 
 
@@ -51,8 +51,17 @@ def _in_language(data: Any, source: Path, language: str | None) -> Any:
 
 
 def load_checked(path: str | None = None) -> Questionnaire:
-    """Always parse and validate, even the packaged file (for `validate` and the tests)."""
-    return from_document(safe_yaml.load_document(str(path or packaged_path()), QuestionnaireError))
+    """Always parse and validate, even the packaged file (for `validate`, the compiled copy and the tests)."""
+    document = safe_yaml.load_document(str(path or packaged_path()), QuestionnaireError)
+    if path != "-":
+        document.data = _with_aliases(document.data, Path(path) if path else packaged_path())
+    return from_document(document)
+
+
+def _with_aliases(data: Any, source: Path) -> Any:
+    from .languages import add_aliases
+
+    return add_aliases(data, source)
 
 
 def from_document(document: safe_yaml.Document) -> Questionnaire:
