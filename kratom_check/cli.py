@@ -10,7 +10,7 @@ import typer
 
 from . import __version__
 from .commands import batch, export, schema, template, validate
-from .edge import emit, say, user_errors
+from .edge import emit, notice_if_waiting, say, user_errors
 
 if TYPE_CHECKING:
     from .model import Questionnaire
@@ -165,6 +165,10 @@ def _run(
         raw = _ask(model, plain=plain)
         checked = answers.check(model, raw, _("your answers"))
     else:
+        if answers_path in (None, "-"):
+            notice_if_waiting(
+                _("Waiting for an answers file on standard input (end it with Ctrl-D; Ctrl-C stops).")
+            )
         checked = answers.load(model, answers_path or "-")
     for warning in checked.warnings:
         say(_("Note: {warning}").format(warning=warning))

@@ -77,6 +77,22 @@ def _quietly(message: str) -> None:
         say(message)
 
 
+def notice_if_waiting(message: str, *, seconds: float = 1.0) -> None:
+    """Standard input that is a pipe with nothing in it yet: after a moment, say what is awaited, so a
+    pipe that never closes does not look like a hang."""
+    import select
+
+    try:
+        descriptor = sys.stdin.fileno()
+        if sys.stdin.isatty():
+            return
+        ready, _, _ = select.select([descriptor], [], [], seconds)
+    except (OSError, ValueError, AttributeError):
+        return  # not a real file (a test runner's), or a platform without select on it
+    if not ready:
+        say(message)
+
+
 def debug_requested() -> bool:
     """--debug is an option of the main command; subcommands honour it too."""
     return "--debug" in sys.argv[1:]

@@ -437,3 +437,38 @@ def test_a_full_disk_behind_standard_output_is_an_output_error_not_a_bug() -> No
     assert result.returncode == 2
     assert "Error: the report could not be written (No space left on device)." in result.stderr
     assert "bug" not in result.stderr
+
+
+def test_a_pipe_with_nothing_in_it_yet_is_told_what_is_awaited() -> None:
+    import subprocess
+    import sys
+    import time
+
+    child = subprocess.Popen(
+        [sys.executable, "-m", "kratom_check", "--format", "json"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(2.5)
+    out, err = child.communicate(EXAMPLE_ANSWERS, timeout=60)
+    assert "Waiting for an answers file on standard input" in err
+    assert child.returncode == 0
+    assert '"level": "high"' in out
+
+
+def test_a_pipe_that_is_ready_gets_no_waiting_notice() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "kratom_check", "--format", "json"],
+        input=EXAMPLE_ANSWERS,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0
+    assert "Waiting" not in result.stderr
