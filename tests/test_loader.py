@@ -218,3 +218,35 @@ def test_a_control_character_in_a_questionnaire_text_is_refused(tmp_path: Path) 
     error = load_changed(tmp_path, "How often do you use kratom now?", '"How often do you use kratom now?\\x1b[2J"')
     (problem,) = error.problems
     assert "questions[0].text: 'How often do you use kratom now?\\x1b[2J' has a control character" in problem
+
+
+def test_an_ask_if_with_not_may_not_hide_a_question_that_raises_the_level(tmp_path: Path) -> None:
+    """Hiding the warning signs behind 'not' would let adding a risk factor lower the result."""
+    error = load_changed(
+        tmp_path,
+        "  - id: symptoms\n    kind: multiple\n",
+        "  - id: symptoms\n    kind: multiple\n    ask_if: {not: {answer: co_use, includes: alcohol}}\n",
+    )
+    (problem,) = error.problems
+    assert "questions[12].ask_if: 'symptoms' can raise the level, so a riskier answer must never hide it" in problem
+    assert "its ask_if may not use 'not'" in problem
+
+
+def test_an_ask_if_on_a_less_risky_choice_may_not_hide_a_question_that_raises_the_level(tmp_path: Path) -> None:
+    error = load_changed(
+        tmp_path,
+        "  - id: symptoms\n    kind: multiple\n",
+        "  - id: symptoms\n    kind: multiple\n    ask_if: {answer: frequency, is: rarely}\n",
+    )
+    (problem,) = error.problems
+    assert "its ask_if names some choices of 'frequency' but not the riskier 'weekly'" in problem
+
+
+def test_an_ask_if_on_an_exclusive_choice_may_not_hide_a_question_that_raises_the_level(tmp_path: Path) -> None:
+    error = load_changed(
+        tmp_path,
+        "  - id: symptoms\n    kind: multiple\n",
+        "  - id: symptoms\n    kind: multiple\n    ask_if: {answer: co_use, includes: none}\n",
+    )
+    (problem,) = error.problems
+    assert "its ask_if may not test the exclusive choice 'none'" in problem

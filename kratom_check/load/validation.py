@@ -263,6 +263,8 @@ def cross_check(model: Questionnaire) -> list[Problem]:
                 problems.append(((*c_path, "exclusive"), "only choices of a 'multiple' question can be exclusive"))
         if question.ask_if is not None:
             problems += _check_condition(model, question.ask_if, (*q_path, "ask_if"), allowed_questions=seen)
+            if _raises_the_level(model, question.id):
+                problems += _hiding_problems(model, question.id, question.ask_if, (*q_path, "ask_if"))
         seen.append(question.id)
 
     for f_index, factor in enumerate(model.factors):
@@ -357,4 +359,50 @@ def _check_condition(
                     )
     return problems
 
+
+def _raises_the_level(model: Questionnaire, question_id: str) -> bool:
+    """Whether an answer to this question can raise the level: a choice gives points, or a rule reads it."""
+    question = model.questions_by_id[question_id]
+    if any(choice.points for choice in question.choices):
+        return True
+    return any(leaf.answer == question_id for rule in model.rules for leaf in rule.when.leaves())
+
+
+def _hiding_problems(
+    model: Questionnaire, question_id: str, ask_if: Condition, path: tuple[Any, ...]
+) -> list[Problem]:
+    """An ask_if that a riskier answer could turn false would hide a question that raises the level, and
+    adding a risk factor could then lower the result. Only conditions that stay true as answers get
+    riskier are allowed here: no 'not', no exclusive choice in 'includes', and an 'is' that keeps every
+    choice at least as risky as one it names."""
+    why = f"'{question_id}' can raise the level, so a riskier answer must never hide it"
+    problems: list[Problem] = []
+    for node, node_path in _walk(ask_if, path):
+        if node.not_ is not None:
+            problems.append((node_path, f"{why}: its ask_if may not use 'not'"))
+        if node.answer is None or node.answer not in model.questions_by_id:
+            continue
+        asked = model.questions_by_id[node.answer]
+        if node.includes is not None:
+            exclusive = [choice.id for choice in asked.choices if choice.exclusive and choice.id in node.includes]
+            if exclusive:
+                problems.append((node_path, f"{why}: its ask_if may not test the exclusive choice '{exclusive[0]}'"))
+        if node.is_ is not None:
+            named = [asked.choice(choice_id) for choice_id in node.is_]
+            riskier = [
+                choice.id
+                for choice in asked.choices
+                if choice.id not in node.is_
+                and any(
+                    other is not None and all(choice.points.get(f, 0) >= p for f, p in other.points.items())
+                    and choice.points != other.points
+                    for other in named
+                )
+            ]
+            if riskier:
+                problems.append(
+                    (node_path, f"{why}: its ask_if names some choices of '{asked.id}' but not the riskier "
+                     f"'{riskier[0]}'")
+                )
+    return problems
 
