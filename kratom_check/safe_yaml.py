@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from .errors import KratomCheckError
+from .errors import KratomCheckError, shown
 from .i18n import _
 
 if TYPE_CHECKING:
@@ -161,7 +161,8 @@ def _parse_json(text: str, name: str, error: type[KratomCheckError]) -> Document
         result: dict[str, Any] = {}
         for key, value in pairs:
             if key in result:
-                raise error(_("{name}: the key '{key}' appears twice. Keep only one.").format(name=name, key=key))
+                message = _("{name}: the key '{key}' appears twice. Keep only one.")
+                raise error(message.format(name=name, key=shown(key)))
             result[key] = value
         return result
 
@@ -263,7 +264,9 @@ class _Builder:
                 if event.anchor not in self.anchors:
                     raise self.fail(
                         line,
-                        _("the alias *{anchor} refers to an unknown or unfinished anchor.").format(anchor=event.anchor),
+                        _("the alias *{anchor} refers to an unknown or unfinished anchor.").format(
+                            anchor=shown(event.anchor)
+                        ),
                     )
                 value, size = self.anchors[event.anchor]
                 self.count += size
@@ -319,7 +322,7 @@ class _Builder:
         assert isinstance(top.value, dict)
         if key in top.value:
             raise self.fail(
-                line, _("the key '{key}' appears twice in the same mapping. Keep only one.").format(key=key)
+                line, _("the key '{key}' appears twice in the same mapping. Keep only one.").format(key=shown(key))
             )
         top.pending_key = key
         top.has_key = True
@@ -349,7 +352,8 @@ class _Builder:
 
     def _check_tag(self, tag: str | None, line: int) -> None:
         if tag is not None and tag not in _SAFE_TAGS:
-            raise self.fail(line, _("the YAML tag '{tag}' is not allowed. Use plain values only.").format(tag=tag))
+            message = _("the YAML tag '{tag}' is not allowed. Use plain values only.")
+            raise self.fail(line, message.format(tag=shown(tag)))
 
     def _scalar(self, event: Any, line: int) -> Any:
         yaml = self.yaml

@@ -34,3 +34,10 @@ def test_any_typed_text_gives_choices_or_a_reason_and_never_raises(
 def test_ascii_numbers_still_pick_choices(questionnaire: Questionnaire) -> None:
     multiple = next(question for question in questionnaire.questions if question.kind == "multiple")
     assert parse_typed(multiple, "1, 2") == (multiple.choice_ids[:2], None)
+
+
+def test_typed_control_characters_are_shown_not_sent_back_to_the_terminal(questionnaire: Questionnaire) -> None:
+    _, problem = parse_typed(questionnaire.questions[0], "\x1b[2J")
+    assert problem is not None
+    assert "\x1b" not in problem
+    assert "\\x1b[2J" in problem

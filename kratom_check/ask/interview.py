@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..conditions import asked_questions, is_asked
+from ..errors import shown
 from ..i18n import _
 from ..model import Question, Questionnaire
 
@@ -98,7 +99,7 @@ def parse_typed(question: Question, typed: str) -> tuple[tuple[str, ...], str | 
         choice_id = _token_choice(question, token)
         if choice_id is None:
             return (), _("'{typed}' is not one of the choices. Type a number from 1 to {count}.").format(
-                typed=token, count=count
+                typed=shown(token), count=count
             )
         if choice_id not in picked:
             picked.append(choice_id)
