@@ -27,7 +27,46 @@ def pytest_configure(config: pytest.Config) -> None:
 
     settings.register_profile("ci", max_examples=300, deadline=None)
     settings.register_profile("slow", max_examples=5000, deadline=None)
+    # For mutation runs (docs/testing.md), given as --hypothesis-profile=mutation: fewer examples, the same each run.
+    settings.register_profile("mutation", max_examples=50, deadline=None, derandomize=True, database=None)
     settings.load_profile("slow" if config.getoption("--slow") else "ci")
+
+
+SLOW_FILES = {
+    "test_interactive.py": "drives a real pseudo-terminal (pexpect)",
+    "test_packaging.py": "builds and installs the wheel",
+    "test_html_pdf.py": "prints with headless Chromium",
+}
+SLOW_TESTS = {
+    "test_spanish.py::test_spanish_interactive_walk_in_a_real_terminal": "pexpect",
+    "test_spanish.py::test_spanish_ctrl_c_message": "pexpect",
+    "test_cli.py::test_python_dash_m_runs_the_tool": "subprocess",
+    "test_hostile_input.py::test_a_normal_run_writes_no_file_anywhere": "subprocess",
+    "test_hostile_input.py::test_ascii_only_output_stream_works": "subprocess",
+    "test_hostile_input.py::test_closed_pipe_ends_quietly": "subprocess",
+    "test_hostile_input.py::test_head_dash_1_ends_quietly": "subprocess",
+    "test_hostile_input.py::test_hostile_files_are_refused_with_bounded_memory": "subprocess",
+    "test_hostile_input.py::test_mutated_questionnaires_end_in_a_report_or_a_clear_error": "long property run",
+    "test_hostile_input.py::test_any_json_like_answers_end_in_a_report_or_a_clear_error": "long property run",
+    "test_hostile_input.py::test_any_bytes_end_in_a_report_or_a_clear_error": "long property run",
+    "test_content.py::test_no_rendered_report_gives_dosing_advice_or_stigmatising_words": "long property run",
+    "test_batch_scoring.py::test_any_questionnaire_scores_as_the_reference_path_scores_it": "long property run",
+    "test_batch_scoring.py::test_rows_score_as_the_reference_path_scores_them": "long property run",
+    "test_hostile_input.py::test_a_pipe_with_nothing_in_it_yet_is_told_what_is_awaited": "subprocess, waits",
+    "test_hostile_input.py::test_a_pipe_that_is_ready_gets_no_waiting_notice": "subprocess",
+    "test_hostile_input.py::test_a_full_disk_behind_standard_output_is_an_output_error_not_a_bug": "subprocess",
+    "test_cli.py::test_debug_is_accepted_after_a_command_name": "subprocess",
+    "test_cli.py::test_an_answers_file_given_as_a_command_gets_a_did_you_mean": "subprocess",
+}
+"""Tests left out of the fast tier (pytest -m "not slow"), by file or by name, so test files need no edits."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        file_name = item.path.name
+        name = getattr(item, "originalname", item.name)  # without the parameters' [id]
+        if file_name in SLOW_FILES or f"{file_name}::{name}" in SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(autouse=True)
