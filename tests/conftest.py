@@ -125,3 +125,15 @@ alcohol_frequency: weekly
 liver_conditions: [none]
 symptoms: [none]
 """
+
+
+LIGHT_USE = {
+    "frequency": ("rarely",),
+    "duration": ("under_1_month",),
+    "amount": ("small",),
+    "product_forms": ("leaf",),
+    "co_use": ("none",),
+    "liver_conditions": ("none",),
+    "symptoms": ("none",),
+}
+"""Light use and no risk factor, as checked answers: a test adds the one answer it is about."""

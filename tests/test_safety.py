@@ -14,7 +14,7 @@ from kratom_check.model import Questionnaire
 from kratom_check.render import text as report
 from kratom_check.score.reference import Assessment, score
 
-from .conftest import REPO
+from .conftest import LIGHT_USE, REPO
 from .strategies import answer_sets
 
 # Claims that revision 2 of the evidence brief marks unsupported or wrong, in the words we used to
@@ -48,16 +48,7 @@ TEXT_FILES = ["questions.yaml", "questions.es.yaml", "README.md", "CHANGELOG.md"
 SAME_DAY_SIGNS = ["yellow_skin_eyes", "dark_urine", "pale_stools", "confusion", "bleeding_bruising", "slow_breathing",
                   "chest_pain", "racing_heart", "fainting", "seizure"]  # fmt: skip
 SCREEN_LINES = 24
-LIGHT = {
-    "frequency": ("rarely",),
-    "duration": ("under_1_month",),
-    "amount": ("small",),
-    "product_forms": ("leaf",),
-    "co_use": ("none",),
-    "liver_conditions": ("none",),
-    "symptoms": ("none",),
-}
-"""Light use and no risk factor: each test adds the one answer it is about."""
+LIGHT = LIGHT_USE
 
 
 @pytest.mark.parametrize("name", TEXT_FILES)

@@ -9,7 +9,7 @@ from kratom_check.ask import answers
 from kratom_check.model import Questionnaire
 from kratom_check.score.reference import score
 
-from .conftest import PERSONAS, load_persona
+from .conftest import LIGHT_USE, PERSONAS, load_persona
 from .strategies import answer_sets, risk_additions
 
 
@@ -44,15 +44,6 @@ def test_every_generated_answer_set_passes_the_answers_check(questionnaire: Ques
     assert answers.check(questionnaire, contract).values == chosen
 
 
-LIGHT_USE = {
-    "frequency": ("rarely",),
-    "duration": ("under_1_month",),
-    "amount": ("small",),
-    "product_forms": ("leaf",),
-    "co_use": ("none",),
-    "liver_conditions": ("none",),
-    "symptoms": ("none",),
-}
 
 
 def test_a_warning_sign_makes_the_level_urgent(questionnaire: Questionnaire) -> None:
