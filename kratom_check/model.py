@@ -1,19 +1,19 @@
 """The questionnaire: the one definition of every field, for the engine and for the file format.
 
-The engine runs on these frozen dataclasses. Checking an untrusted file and the JSON Schema are
-derived from the same classes (load/validation.py turns each into a pydantic model, reading the
-`Spec` marks below), so a new field is written once, here. The marks are plain objects: a normal
-run, which builds these classes from the pre-checked copy, never pays for building validators.
+The engine runs on these named tuples (light to build, which keeps start-up fast). Checking an
+untrusted file and the JSON Schema are derived from the same classes: load/validation.py turns each
+into a pydantic model, reading the `Spec` marks below, so a new field is written once, here. The
+marks are plain objects: a normal run, which builds these classes from the pre-checked copy, never
+pays for building validators.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import types
 import typing
 from collections.abc import Callable
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 
 class Spec:
@@ -29,6 +29,9 @@ class Spec:
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 TEXT_PATTERN = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$"
 """A text a person reads holds no control characters (a tab or a new line is fine): none can reach a terminal."""
+REQUIRED = Spec(required=True)
+"""A field a file must give, though the class gives it a default: a named tuple's fields with defaults
+must come last, and the file format lists its fields in reading order."""
 Id = Annotated[str, Spec(pattern=ID_PATTERN, max_length=64)]
 Text = Annotated[str, Spec(strip_whitespace=True, min_length=1, pattern=TEXT_PATTERN)]
 SourceKeys = Annotated[tuple[Id, ...], Spec(min_length=1)]
@@ -39,11 +42,7 @@ LevelIds = tuple[Id, ...]
 # Field names that are Python keywords carry a trailing underscore; the file uses the plain word.
 ALIASES = {"any_": "any", "all_": "all", "not_": "not", "is_": "is"}
 
-frozen = dataclasses.dataclass(frozen=True, kw_only=True)
-
-
-@frozen
-class Condition:
+class Condition(NamedTuple):
     """Declarative test on answers: one of any / all / not, or an answer test."""
 
     any_: Annotated[tuple[Condition, ...], Spec(min_length=1)] | None = None
@@ -65,11 +64,10 @@ class Condition:
         return [leaf for child in self.children() for leaf in child.leaves()]
 
 
-@frozen
-class Choice:
+class Choice(NamedTuple):
     id: Id
     label: Text
-    points: dict[Id, Annotated[int, Spec(ge=0, le=100)]] = dataclasses.field(default_factory=dict)
+    points: dict[Id, Annotated[int, Spec(ge=0, le=100)]] = {}  # noqa: RUF012 - never mutated
     exclusive: bool = False
     since: Annotated[Version, Spec(description="The questionnaire version this choice arrived in.")] | None = None
     aliases: Annotated[
@@ -83,8 +81,7 @@ class Choice:
     ] = ()
 
 
-@frozen
-class Question:
+class Question(NamedTuple):
     id: Id
     kind: Literal["single", "multiple", "yes_no"]
     text: Text
@@ -92,7 +89,7 @@ class Question:
     required: bool = True
     ask_if: Condition | None = None
     since: Annotated[Version, Spec(description="The questionnaire version this question arrived in.")] | None = None
-    choices: Annotated[tuple[Choice, ...], Spec(min_length=2)]
+    choices: Annotated[tuple[Choice, ...], Spec(min_length=2, required=True)] = ()
 
     def choice(self, choice_id: str) -> Choice | None:
         return next((choice for choice in self.choices if choice.id == choice_id), None)
@@ -102,37 +99,32 @@ class Question:
         return tuple(choice.id for choice in self.choices)
 
 
-@frozen
-class Level:
+class Level(NamedTuple):
     id: Id
     name: Annotated[Text, Spec(description="The level in one word, as each area of a report shows it.")]
     title: Text
     meaning: Annotated[Text, Spec(description="The one most important next step at this level.")]
 
 
-@frozen
-class Factor:
+class Factor(NamedTuple):
     id: Id
     title: Text
     thresholds: dict[Id, Annotated[int, Spec(ge=1)]]
 
 
-@frozen
-class Overall:
+class Overall(NamedTuple):
     thresholds: dict[Id, Annotated[int, Spec(ge=1)]]
 
 
-@frozen
-class Rule:
+class Rule(NamedTuple):
     id: Id
     when: Condition
     level: Id
     red_flag: Text | None = None
-    sources: SourceKeys
+    sources: Annotated[SourceKeys, REQUIRED] = ()
 
 
-@frozen
-class Caution:
+class Caution(NamedTuple):
     id: Id
     when: Condition
     severity: Id
@@ -149,8 +141,7 @@ AdviceKind = Literal["act_now", "watch_for", "next_step", "ask_clinician", "good
 questions, or the background every report ends with."""
 
 
-@frozen
-class Advice:
+class Advice(NamedTuple):
     id: Id
     kind: Annotated[
         AdviceKind,
@@ -163,23 +154,21 @@ class Advice:
     ]
     levels: LevelIds | None = None
     when: Condition | None = None
-    text: Text
-    sources: SourceKeys
+    text: Annotated[Text, REQUIRED] = ""
+    sources: Annotated[SourceKeys, REQUIRED] = ()
 
 
-@frozen
-class Resource:
+class Resource(NamedTuple):
     id: Id
     name: Text
     contact: Text
     text: Text
     levels: LevelIds | None = None
     lead_at: LevelIds = ()
-    sources: SourceKeys
+    sources: Annotated[SourceKeys, REQUIRED] = ()
 
 
-@frozen
-class Source:
+class Source(NamedTuple):
     title: Text
     publisher: Text
     year: Annotated[int, Spec(ge=1900, le=2100)]
@@ -192,31 +181,32 @@ class Source:
     ]
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True, eq=True)
-class Questionnaire:
+class QuestionnaireFields(NamedTuple):
     """A kratom-check questionnaire: what it asks, how it scores, and everything a report says."""
 
     schema_version: Literal[1]
     languages: Annotated[tuple[Annotated[str, Spec(pattern=r"^[a-z]{2}$")], ...], Spec(min_length=1)] = ("en",)
-    id: Annotated[str, Spec(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
-    version: Text
-    title: Text
-    intro: Text
-    notice: Annotated[tuple[Text, ...], Spec(min_length=1)]
-    levels: Annotated[tuple[Level, ...], Spec(min_length=2)]
-    questions: Annotated[tuple[Question, ...], Spec(min_length=1)]
-    factors: Annotated[tuple[Factor, ...], Spec(min_length=1)]
-    overall: Overall
+    id: Annotated[str, Spec(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64), REQUIRED] = ""
+    version: Annotated[Text, REQUIRED] = ""
+    title: Annotated[Text, REQUIRED] = ""
+    intro: Annotated[Text, REQUIRED] = ""
+    notice: Annotated[tuple[Text, ...], Spec(min_length=1), REQUIRED] = ()
+    levels: Annotated[tuple[Level, ...], Spec(min_length=2), REQUIRED] = ()
+    questions: Annotated[tuple[Question, ...], Spec(min_length=1), REQUIRED] = ()
+    factors: Annotated[tuple[Factor, ...], Spec(min_length=1), REQUIRED] = ()
+    overall: Annotated[Overall, REQUIRED] = Overall(thresholds={})
     rules: tuple[Rule, ...] = ()
     cautions: tuple[Caution, ...] = ()
-    advice: Annotated[tuple[Advice, ...], Spec(min_length=1)]
+    advice: Annotated[tuple[Advice, ...], Spec(min_length=1), REQUIRED] = ()
     resources: tuple[Resource, ...] = ()
-    sources: Annotated[dict[Id, Source], Spec(min_length=1)]
+    sources: Annotated[dict[Id, Source], Spec(min_length=1), REQUIRED] = {}  # noqa: RUF012 - never mutated
+
+
+class Questionnaire(QuestionnaireFields):
+    """The whole questionnaire, with the look-ups the engine needs computed once."""
 
     def __repr__(self) -> str:
         return f"Questionnaire(id={self.id!r}, version={self.version!r})"
-
-    __hash__ = object.__hash__  # identity: the engine caches look-ups per questionnaire
 
     @cached_property
     def level_rank(self) -> dict[str, int]:
@@ -231,12 +221,23 @@ class Questionnaire:
 
 
 MODEL_TYPES: tuple[type[Any], ...] = (
-    Condition, Choice, Question, Level, Factor, Overall, Rule, Caution, Advice, Resource, Source, Questionnaire,
+    Condition, Choice, Question, Level, Factor, Overall, Rule, Caution, Advice, Resource, Source, QuestionnaireFields,
 )  # fmt: skip
 """Every class of the definition, for the validation that is derived from them."""
 
 Converter = Callable[[Any], Any]
 _CONVERTERS: dict[Any, Converter] = {}
+
+
+class _TypeOnly:
+    """Annotated[X, marks] read as X: building from checked data needs the types, not the marks, and
+    skipping them keeps start-up fast."""
+
+    def __class_getitem__(cls, item: Any) -> Any:
+        return item[0]
+
+
+_TYPES_ONLY = {"Annotated": _TypeOnly}
 
 
 def _identity(value: Any) -> Any:
@@ -263,19 +264,15 @@ def _converter(annotation: Any) -> Converter:
     elif origin is dict:
         entry = _converter(arguments[1])
         convert = dict if entry is _identity else (lambda value: {key: entry(v) for key, v in value.items()})
-    elif dataclasses.is_dataclass(annotation) and isinstance(annotation, type):
-        fields: list[tuple[str, str, Converter]] = []
-        cls = annotation
+    elif isinstance(annotation, type) and issubclass(annotation, tuple) and hasattr(annotation, "_fields"):
+        fields: list[tuple[str, Converter]] = []
 
         def convert(value: Any) -> Any:
-            return cls(**{name: field(value[key]) for name, key, field in fields})
+            return annotation(*[field(value[key]) for key, field in fields])
 
         _CONVERTERS[annotation] = convert  # registered first: Condition contains Conditions
-        hints = typing.get_type_hints(annotation)
-        fields.extend(
-            (field.name, ALIASES.get(field.name, field.name), _converter(hints[field.name]))
-            for field in dataclasses.fields(annotation)
-        )
+        hints = typing.get_type_hints(annotation, localns=_TYPES_ONLY)
+        fields.extend((ALIASES.get(name, name), _converter(hints[name])) for name in annotation._fields)
         return convert
     else:
         convert = _identity
@@ -291,11 +288,8 @@ def from_data(data: dict[str, Any]) -> Questionnaire:
 
 def to_data(value: Any) -> Any:
     """The inverse of from_data: plain JSON-ready data with the file's field names."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {
-            ALIASES.get(field.name, field.name): to_data(getattr(value, field.name))
-            for field in dataclasses.fields(value)
-        }
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
+        return {ALIASES.get(name, name): to_data(getattr(value, name)) for name in value._fields}
     if isinstance(value, tuple | list):
         return [to_data(item) for item in value]
     if isinstance(value, dict):

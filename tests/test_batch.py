@@ -233,7 +233,8 @@ def test_a_line_over_the_limit_is_an_error_row_and_is_never_held_whole(run_cli: 
     from kratom_check.commands import batch
 
     huge = '{"frequency": "' + "x" * (batch.MAX_LINE * 3) + '"}'
-    pieces = list(batch._bounded_lines(io.StringIO(huge + "\n" + json.dumps(GOOD) + "\n")))
+    text = huge + "\n" + json.dumps(GOOD) + "\n"
+    pieces = [line for lines in batch._line_batches(io.StringIO(text)) for line in lines]
     assert pieces[0] is None
     assert json.loads(pieces[1] or "") == GOOD
     result = run_cli("batch", "-", input=jsonl(huge, GOOD))
@@ -253,7 +254,7 @@ def test_reading_a_long_line_takes_memory_for_one_piece_only() -> None:
         def __init__(self) -> None:
             self.left = 20_000_000
 
-        def readline(self, size: int | None = -1) -> str:
+        def read(self, size: int | None = -1) -> str:
             if self.left <= 0:
                 return ""
             take = min(self.left, size if size and size > 0 else self.left)
@@ -261,7 +262,25 @@ def test_reading_a_long_line_takes_memory_for_one_piece_only() -> None:
             return "x" * take if self.left else "x" * (take - 1) + "\n"
 
     tracemalloc.start()
-    assert list(batch._bounded_lines(Endless())) == [None]
+    assert [line for lines in batch._line_batches(Endless()) for line in lines] == [None]
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert peak < 2 * 1024 * 1024
+
+
+@given(lines=st.lists(st.text(alphabet=st.sampled_from(["x", " ", "\r", "{"]), max_size=20), max_size=30))
+def test_lines_read_in_chunks_are_the_lines_of_the_text(lines: list[str]) -> None:
+    """As iterating a file gives them (a last newline ends the last line), whatever the chunk size."""
+    from kratom_check.commands import batch
+
+    text = "\n".join(lines)
+    expected = text.split("\n") if text else []
+    if text.endswith("\n"):
+        expected.pop()
+    real = batch.CHUNK
+    try:
+        for size in (1, 3, 7, real):
+            batch.CHUNK = size
+            assert [line for lines in batch._line_batches(io.StringIO(text)) for line in lines] == expected, size
+    finally:
+        batch.CHUNK = real

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -126,13 +125,13 @@ def reshuffled_questionnaires(draw: st.DrawFn) -> Questionnaire:
     questions: list[Question] = []
     for index, question in enumerate(QUESTIONNAIRE.questions):
         choices = tuple(
-            replace(choice, points=draw(st.dictionaries(st.sampled_from(factor_ids), st.integers(0, 100), max_size=3)))
+            choice._replace(points=draw(st.dictionaries(st.sampled_from(factor_ids), st.integers(0, 100), max_size=3)))
             for choice in question.choices
         )
         ask_if = None
         if index and draw(st.integers(0, 3)) == 0:
             ask_if = draw(conditions(tuple(questions)))
-        questions.append(replace(question, choices=choices, ask_if=ask_if, required=draw(st.booleans())))
+        questions.append(question._replace(choices=choices, ask_if=ask_if, required=draw(st.booleans())))
     frozen = tuple(questions)
     rules = tuple(
         Rule(
@@ -140,7 +139,7 @@ def reshuffled_questionnaires(draw: st.DrawFn) -> Questionnaire:
         )
         for number in range(draw(st.integers(0, 6)))
     )
-    return replace(QUESTIONNAIRE,
+    return QUESTIONNAIRE._replace(
         questions=frozen,
         factors=tuple(Factor(id=f.id, title=f.title, thresholds=thresholds(draw, 300)) for f in QUESTIONNAIRE.factors),
         overall=Overall(thresholds=thresholds(draw, 1000)),
@@ -161,18 +160,18 @@ def test_a_total_at_its_largest_possible_value_still_reads_as_reached() -> None:
     The row with no points is scored first; the row that ticks every point-bearing choice must not be
     mistaken for it.
     """
-    factor = replace(QUESTIONNAIRE.factors[0], thresholds={})
+    factor = QUESTIONNAIRE.factors[0]._replace(thresholds={})
 
     def harmless(question: Question, choice_id: str) -> bool:
         choice = question.choice(choice_id)
         assert choice is not None
         return choice.exclusive or (question.kind != "multiple" and choice_id != question.choice_ids[-1])
 
-    heavy = replace(QUESTIONNAIRE,
+    heavy = QUESTIONNAIRE._replace(
         questions=tuple(
-            replace(question,
+            question._replace(
                 choices=tuple(
-                    replace(choice, points={} if harmless(question, choice.id) else {factor.id: 100})
+                    choice._replace(points={} if harmless(question, choice.id) else {factor.id: 100})
                     for choice in question.choices
                 )
             )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -211,7 +210,7 @@ def test_answers_in_the_file_format_are_text_for_one_answer_and_a_list_for_sever
 
 
 def test_the_answers_template_lists_each_question_its_choices_and_an_empty_value() -> None:
-    questionnaire = make(USE, MIX, dataclasses.replace(HOW_MUCH, required=False))
+    questionnaire = make(USE, MIX, HOW_MUCH._replace(required=False))
     assert answers.template_yaml(questionnaire) == (
         f"# {questionnaire.title}: answers file (version 1).\n"
         "# Put your answer after each colon, using the ids listed. Then run:\n"
@@ -248,7 +247,7 @@ def test_the_json_template_has_every_question_id_with_a_null() -> None:
 
 def test_the_answers_json_schema_states_ids_kinds_exclusive_choices_and_versions() -> None:
     kinds = multiple("kinds", choice("leaf"), choice("shot", since="1.2"), choice("none", exclusive=True))
-    worried = dataclasses.replace(WORRIED, since="1.1")
+    worried = WORRIED._replace(since="1.1")
     questionnaire = make(USE, kinds, worried, HOW_MUCH)
     yes_no_ids = {"enum": ["yes", "no", True, False]}
     assert answers.json_schema(questionnaire) == {

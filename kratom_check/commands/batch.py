@@ -11,7 +11,6 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from enum import StrEnum
 from json.encoder import encode_basestring
 from pathlib import Path
@@ -120,10 +119,12 @@ MULTIPLE_SEPARATOR = ";"
 MAX_LINE = 64 * 1024
 
 
-@dataclass
 class Summary:
-    levels: Counter[str] = field(default_factory=Counter)
-    errors: int = 0
+    """Levels counted and rows that failed (a plain class: this module is imported on every start)."""
+
+    def __init__(self) -> None:
+        self.levels: Counter[str] = Counter()
+        self.errors = 0
 
     @property
     def rows(self) -> int:
@@ -144,50 +145,71 @@ def _repeated_key(text: str) -> str | None:
     return found[0] if found else None
 
 
-def _bounded_lines(stream: TextIO) -> Iterator[str | None]:
-    """Each line, or None for a line over MAX_LINE, which is read past in pieces and never held whole:
-    memory stays flat however long a line is. A long line of blanks is a blank line."""
-    readline = stream.readline
-    while line := readline(MAX_LINE + 1):
-        if len(line) <= MAX_LINE or line.endswith("\n"):
-            yield line
-            continue
-        blank = line.isspace()
-        while (piece := readline(MAX_LINE)) and not piece.endswith("\n"):
-            blank = blank and piece.isspace()
-        blank = blank and piece.isspace() if piece else blank
-        yield "\n" if blank else None
+CHUNK = 64 * 1024
+
+
+def _line_batches(stream: TextIO) -> Iterator[list[str | None]]:
+    """The lines of each chunk read (without their newlines), None standing for a line over MAX_LINE,
+    which is never held whole: read in chunks and split here, so memory stays flat however long a
+    line is, and the per-line cost is a list item. A long line of blanks is a blank line."""
+    read = stream.read
+    rest = ""
+    dropping = False  # inside a line over the limit: what is read of it is dropped
+    dropped_blank = True  # and so far it held only blanks
+    while chunk := read(CHUNK):
+        *lines, rest = (rest + chunk).split("\n")
+        batch: list[str | None] = [line if len(line) <= MAX_LINE else _long(not line.strip()) for line in lines]
+        if dropping and lines:
+            batch[0] = _long(dropped_blank and not lines[0].strip())
+            dropping = False
+        yield batch
+        if len(rest) > MAX_LINE:
+            dropped_blank = (dropped_blank or not dropping) and not rest.strip()
+            dropping = True
+            rest = ""
+    if dropping:
+        yield [_long(dropped_blank and not rest.strip())]
+    elif rest:
+        yield [rest if len(rest) <= MAX_LINE else _long(not rest.strip())]
+
+
+def _long(blank: bool) -> str | None:
+    """A line over the limit: a blank line if it held only blanks, else None (an error row)."""
+    return "" if blank else None
 
 
 def read_jsonl(stream: TextIO) -> Iterator[tuple[int, Any, str | None]]:
     """(row number, parsed object or None, problem) for each non-empty line."""
     # raw_decode skips json.loads' wrappers; the rest of the line must then be blank.
     decode = json.JSONDecoder().raw_decode
-    for number, line in enumerate(_bounded_lines(stream), 1):
-        if line is None:
-            yield number, None, _("the line is longer than {size} KiB").format(size=MAX_LINE // 1024)
-            continue
-        try:
-            data, end = decode(line)
-        except (ValueError, RecursionError):
-            text = line.strip()
-            if not text:
+    number = 0
+    for lines in _line_batches(stream):
+        for line in lines:  # the loop batch spends its time in: kept flat
+            number += 1
+            if line is None:
+                yield number, None, _("the line is longer than {size} KiB").format(size=MAX_LINE // 1024)
                 continue
-            try:  # raw_decode does not skip leading blanks
-                data, end = decode(text)
-                line = text
+            try:
+                data, end = decode(line)
             except (ValueError, RecursionError):
+                text = line.strip()
+                if not text:
+                    continue
+                try:  # raw_decode does not skip leading blanks
+                    data, end = decode(text)
+                    line = text
+                except (ValueError, RecursionError):
+                    yield number, None, _("not valid JSON")
+                    continue
+            if not (end == len(line) or line[end:].isspace()):
                 yield number, None, _("not valid JSON")
                 continue
-        if not (end == len(line) or line[end:].isspace()):
-            yield number, None, _("not valid JSON")
-            continue
-        # A repeated key needs a colon of its own, so only a line with more colons than keys can have
-        # one: checked exactly then, and the common row costs one count.
-        if type(data) is dict and line.count(":") > len(data) and (key := _repeated_key(line)) is not None:
-            yield number, None, _("the key '{key}' appears twice. Keep only one.").format(key=key)
-            continue
-        yield number, data, None
+            # A repeated key needs a colon of its own, so only a line with more colons than keys can
+            # have one: checked exactly then, and the common row costs one count.
+            if type(data) is dict and line.count(":") > len(data) and (key := _repeated_key(line)) is not None:
+                yield number, None, _("the key '{key}' appears twice. Keep only one.").format(key=key)
+                continue
+            yield number, data, None
 
 
 def read_csv(stream: TextIO) -> Iterator[tuple[int, Any, str | None]]:

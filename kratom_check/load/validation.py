@@ -1,6 +1,6 @@
 """Checking an untrusted questionnaire file: field by field, then references between parts.
 
-The checks are derived from the one definition in model.py: each dataclass there becomes a pydantic
+The checks are derived from the one definition in model.py: each named tuple there becomes a pydantic
 model here (its `Spec` marks turned into pydantic constraints), built only when a file is checked or
 the JSON Schema printed. What a type cannot say (one form per condition, references between parts)
 is checked below, in code that names no field twice.
@@ -8,7 +8,6 @@ is checked below, in code that names no field twice.
 
 from __future__ import annotations
 
-import dataclasses
 import types
 import typing
 from collections.abc import Iterator
@@ -28,7 +27,7 @@ from pydantic import (
 
 from .. import model as definition
 from ..errors import shown
-from ..model import ALIASES, ID_PATTERN, MODEL_TYPES, TEXT_PATTERN, Condition, Questionnaire, Spec
+from ..model import ALIASES, ID_PATTERN, MODEL_TYPES, TEXT_PATTERN, Condition, Questionnaire, QuestionnaireFields, Spec
 from ..safe_yaml import Document, dotted
 
 
@@ -39,6 +38,8 @@ class Model(BaseModel):
 
 _STRING_RULES = {"pattern", "max_length", "min_length", "strip_whitespace"}
 _UNIONS = (typing.Union, types.UnionType)
+_NOT_CONSTRAINTS = {"description", "one_or_list", "required"}
+"""Spec rules that say something about a field other than a constraint on its value."""
 
 
 def _union(arguments: tuple[Any, ...]) -> Any:
@@ -68,7 +69,7 @@ _OBJECT_CHECKS = {Condition: _one_form}
 
 def _constraint(base: Any, rules: dict[str, Any]) -> Any:
     """A Spec's rules as pydantic metadata for a value of type `base`."""
-    rules = {key: value for key, value in rules.items() if key not in ("description", "one_or_list")}
+    rules = {key: value for key, value in rules.items() if key not in _NOT_CONSTRAINTS}
     if base is str and rules.keys() & _STRING_RULES:
         return StringConstraints(**rules)
     return Field(**rules)
@@ -86,7 +87,7 @@ def _split(annotation: Any) -> tuple[Any, dict[str, Any]]:
 
 
 def _translate(annotation: Any, names: dict[type[Any], str]) -> Any:
-    """The same type, with dataclasses of the definition replaced by their models' names and Spec marks
+    """The same type, with named tuples of the definition replaced by their models' names and Spec marks
     by pydantic constraints."""
     base, rules = _split(annotation)
     origin = typing.get_origin(base)
@@ -97,15 +98,14 @@ def _translate(annotation: Any, names: dict[type[Any], str]) -> Any:
         translated = _union(arguments) if origin in _UNIONS else origin[arguments]
     else:
         translated = base
-    rules = {key: value for key, value in rules.items() if key != "description"}
-    if rules.keys() - {"one_or_list"}:
+    if rules.keys() - _NOT_CONSTRAINTS:
         translated = Annotated[translated, _constraint(base, rules)]
     return translated
 
 
 @cache
 def models() -> dict[type[Any], type[Model]]:
-    """A pydantic model for each dataclass of the definition."""
+    """A pydantic model for each named tuple of the definition."""
     # Models refer to each other by these names until all are built (Condition contains Conditions).
     names: dict[type[Any], str] = {cls: f"_model_{cls.__name__}" for cls in MODEL_TYPES}
     built: dict[type[Any], type[Model]] = {}
@@ -114,7 +114,11 @@ def models() -> dict[type[Any], type[Model]]:
         if cls in _OBJECT_CHECKS:
             validators["_object_check"] = model_validator(mode="after")(_OBJECT_CHECKS[cls])
         built[cls] = create_model(
-            cls.__name__, __base__=Model, __validators__=validators, __doc__=_written_doc(cls), **fields
+            cls.__name__.removesuffix("Fields"),
+            __base__=Model,
+            __validators__=validators,
+            __doc__=_written_doc(cls),
+            **fields,
         )
     namespace = {names[cls]: model for cls, model in built.items()}
     for model in built.values():
@@ -123,36 +127,31 @@ def models() -> dict[type[Any], type[Model]]:
 
 
 def _fields_of(cls: type[Any], names: dict[type[Any], str]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(pydantic fields, validators) for one dataclass of the definition."""
+    """(pydantic fields, validators) for one named tuple of the definition."""
     hints = typing.get_type_hints(cls, include_extras=True)
     fields: dict[str, Any] = {}
     validators: dict[str, Any] = {}
-    for field in dataclasses.fields(cls):
-        annotation = hints[field.name]
+    for name in cls._fields:
+        annotation = hints[name]
         rules = _split(annotation)[1]
         for argument in typing.get_args(annotation) if typing.get_origin(annotation) in _UNIONS else ():
             rules = {**_split(argument)[1], **rules}  # marks on X in "X | None"
-        if field.default is not dataclasses.MISSING:
-            default: Any = field.default
-        elif field.default_factory is not dataclasses.MISSING:
-            default = field.default_factory()
-        else:
-            default = ...
+        default: Any = ... if rules.get("required") or name not in cls._field_defaults else cls._field_defaults[name]
         description = rules.get("description")
-        fields[field.name] = (
+        fields[name] = (
             _translate(annotation, names),
-            Field(default, alias=ALIASES.get(field.name), description=description),
+            Field(default, alias=ALIASES.get(name), description=description),
         )
         if rules.get("one_or_list"):
             one = _translate(definition.Id, names)
-            validators[f"_one_or_list_{field.name}"] = field_validator(
-                field.name, mode="before", json_schema_input_type=one | list[one]  # type: ignore[valid-type]
+            validators[f"_one_or_list_{name}"] = field_validator(
+                name, mode="before", json_schema_input_type=one | list[one]  # type: ignore[valid-type]
             )(_one_or_list)
     return fields, validators
 
 
 def _written_doc(cls: type) -> str | None:
-    """The class's docstring, unless it is the signature dataclasses write when there is none."""
+    """The class's docstring, unless it is the signature a named tuple writes when there is none."""
     doc = cls.__doc__
     return None if doc is None or doc.startswith(f"{cls.__name__}(") else doc
 
@@ -160,7 +159,7 @@ def _written_doc(cls: type) -> str | None:
 def validate(data: Any, document: Document) -> dict[str, Any] | list[str]:
     """The file's data, normalized (aliases, defaults, tuples), or every problem with its line."""
     try:
-        checked = models()[Questionnaire].model_validate(data)
+        checked = models()[QuestionnaireFields].model_validate(data)
     except ValidationError as exc:
         return _describe(document, exc)
     normalized: dict[str, Any] = checked.model_dump(mode="json", by_alias=True)
@@ -190,7 +189,7 @@ def _describe(document: Document, exc: ValidationError) -> list[str]:
 
 def _allowed_fields(path: tuple[Any, ...]) -> list[str]:
     """Field names allowed at a path, found by walking the models: helps fix typos."""
-    model: Any = models()[Questionnaire]
+    model: Any = models()[QuestionnaireFields]
     for part in path:
         if isinstance(part, int):
             continue
@@ -222,7 +221,7 @@ def json_schema_text() -> str:
     """The JSON Schema of the file format; kept in the repository as questionnaire.schema.json."""
     import json
 
-    schema = models()[Questionnaire].model_json_schema(by_alias=True)
+    schema = models()[QuestionnaireFields].model_json_schema(by_alias=True)
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "questionnaire.schema.json",
