@@ -42,7 +42,7 @@ def page(assessment: Assessment, questionnaire: Questionnaire) -> str:
         f'{_cited(assessment, caution)}<br><span class="next">{escape(heading("next_step"))}: '
         f"{escape(caution.next_step)}</span>"
         if number <= FULL_CAUTIONS
-        else escape(short_caution(assessment, questionnaire, caution))
+        else escape(short_caution(assessment, caution))
         for number, caution in enumerate(assessment.cautions, 1)
     )
     answers = [

@@ -96,10 +96,9 @@ def _label(questionnaire: Questionnaire, question_id: str, choice_id: str) -> st
     return f"{question.text} {label}" if shared else label
 
 
-def short_caution(assessment: Assessment, questionnaire: Questionnaire, caution: CautionResult) -> str:
+def short_caution(assessment: Assessment, caution: CautionResult) -> str:
     """A caution past the first few, in one line: its title and sources."""
-    title = next((item.title for item in questionnaire.cautions if item.id == caution.id), caution.text)
-    return f"{title} {refs(assessment, caution)}"
+    return f"{caution.title} {refs(assessment, caution)}"
 
 
 def answer_rows(assessment: Assessment, questionnaire: Questionnaire) -> Iterator[tuple[str, str]]:
@@ -154,7 +153,7 @@ def layout(assessment: Assessment, questionnaire: Questionnaire) -> list[Entry |
         add_heading("cautions")
         for number, caution in enumerate(assessment.cautions, 1):
             if number > FULL_CAUTIONS:
-                entries.append(Entry((((short_caution(assessment, questionnaire, caution), ""),),), f"{number}."))
+                entries.append(Entry((((short_caution(assessment, caution), ""),),), f"{number}."))
                 continue
             step = ((f"{heading('next_step')}: {caution.next_step}", "italic"),)
             entries.append(Entry((cited(caution, caution.text), step), f"{number}."))
@@ -267,7 +266,7 @@ def markdown(assessment: Assessment, questionnaire: Questionnaire) -> str:
         [
             "{} *{}*".format(*_caution_lines(assessment, caution))
             if number <= FULL_CAUTIONS
-            else short_caution(assessment, questionnaire, caution)
+            else short_caution(assessment, caution)
             for number, caution in enumerate(assessment.cautions, 1)
         ],
         numbered=True,

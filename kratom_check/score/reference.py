@@ -54,6 +54,8 @@ class CautionResult(NamedTuple):
     sources: tuple[str, ...]
     severity: str
     next_step: str
+    title: str = ""
+    """The few words that stand for the caution when a report lists it in one line."""
 
 
 class ResourceLine(NamedTuple):
@@ -200,7 +202,9 @@ def score(questionnaire: Questionnaire, answers: Answers) -> Assessment:
     cautions = tuple(
         sorted(
             (
-                CautionResult(caution.id, caution.text, caution.sources, caution.severity, caution.next_step)
+                CautionResult(
+                    caution.id, caution.text, caution.sources, caution.severity, caution.next_step, caution.title
+                )
                 for caution in questionnaire.cautions
                 if holds(caution.when, used)
             ),
