@@ -87,6 +87,7 @@ class Question(NamedTuple):
     text: Text
     help: Text
     required: bool = True
+    short: Annotated[Text, Spec(description="A few words naming the question, for answer lists.")] | None = None
     ask_if: Condition | None = None
     since: Annotated[Version, Spec(description="The questionnaire version this question arrived in.")] | None = None
     choices: Annotated[tuple[Choice, ...], Spec(min_length=2, required=True)] = ()

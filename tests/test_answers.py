@@ -163,7 +163,7 @@ def test_a_file_of_many_unknown_keys_gets_a_short_message(questionnaire: Questio
     problems = problems_for(questionnaire, {**_example(), **junk})
     (unknown,) = [problem for problem in problems if "question ids" in problem]
     assert unknown.startswith("answers.yaml: 'key0', 'key1', ")
-    assert "'key19' and 4980 more are not question ids (known: frequency," in unknown
+    assert "'key19' and 4980 more are not question ids (known: symptoms, frequency," in unknown
     assert len(unknown) < 1000
 
 

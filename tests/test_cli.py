@@ -108,7 +108,7 @@ def test_bad_questionnaire_exits_2_naming_the_line(run_cli: Run, tmp_path: Path)
     result = run_cli("--questions", str(broken), input=EXAMPLE_ANSWERS)
     assert result.exit_code == 2
     assert f"{broken}:" in result.stderr
-    assert "questions[0].kind: Input should be 'single', 'multiple' or 'yes_no'" in result.stderr
+    assert "questions[1].kind: Input should be 'single', 'multiple' or 'yes_no'" in result.stderr
 
 
 def test_questions_option_runs_another_questionnaire(run_cli: Run, tmp_path: Path) -> None:

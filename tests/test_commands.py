@@ -48,10 +48,10 @@ def test_validate_lists_every_problem_with_line_and_field(run_cli: Run, tmp_path
     result = run_cli("validate", str(path))
     assert result.exit_code == 2
     assert "(3 problems)" in result.stderr
-    assert "questions[0].help: this field is required" in result.stderr
+    assert "questions[1].help: this field is required" in result.stderr
     assert f"{path}:" in result.stderr
-    assert "questions[0].kind: Input should be 'single', 'multiple' or 'yes_no'" in result.stderr
-    assert "questions[0].halp: unknown field 'halp'" in result.stderr
+    assert "questions[1].kind: Input should be 'single', 'multiple' or 'yes_no'" in result.stderr
+    assert "questions[1].halp: unknown field 'halp'" in result.stderr
 
 
 def test_validate_reads_standard_input(run_cli: Run) -> None:

@@ -143,7 +143,18 @@ def test_each_missing_required_answer_is_named_with_its_choices() -> None:
 
 
 def test_optional_questions_may_be_left_out() -> None:
-    assert answers.check(QUESTIONNAIRE, VALID) == ({"use": ("weekly",), "mix": ("kava",)}, ())
+    assert answers.check(QUESTIONNAIRE, VALID) == ({"use": ("weekly",), "mix": ("kava",)}, (), ())
+
+
+def test_a_partial_check_lists_unanswered_required_questions_instead_of_refusing() -> None:
+    checked = answers.check(QUESTIONNAIRE, {"use": "daily", "mix": ["kava"]}, partial=True)
+    assert checked.values == {"use": ("daily",), "mix": ("kava",)}
+    assert checked.missing == ("how_much",)
+
+
+def test_a_partial_check_still_refuses_an_answer_that_is_not_a_choice() -> None:
+    with pytest.raises(AnswersError, match="'use': 'often' is not a choice"):
+        answers.check(QUESTIONNAIRE, {"use": "often"}, partial=True)
 
 
 def test_a_follow_up_needs_an_answer_when_it_is_asked() -> None:

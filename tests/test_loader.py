@@ -49,14 +49,14 @@ def test_unknown_factor_in_points_names_line_field_and_known_factors(tmp_path: P
     error = load_changed(tmp_path, "points: {use_pattern: 1}\n", "points: {livr: 1}\n")
     line = line_of(edited("points: {use_pattern: 1}\n", "points: {livr: 1}\n"), "livr")
     assert error.problems == [
-        f"{tmp_path / 'questions.yaml'}:{line}: questions[0].choices[1].points.livr: unknown factor 'livr' "
+        f"{tmp_path / 'questions.yaml'}:{line}: questions[1].choices[1].points.livr: unknown factor 'livr' "
         "(known: use_pattern, products, other_substances, liver, symptoms, dependence, pregnancy)"
     ]
 
 
 def test_duplicate_question_id_is_reported(tmp_path: Path) -> None:
     error = load_changed(tmp_path, "  - id: duration\n", "  - id: frequency\n")
-    assert any("questions[1].id: the id 'frequency' is used twice" in problem for problem in error.problems)
+    assert any("questions[2].id: the id 'frequency' is used twice" in problem for problem in error.problems)
 
 
 def test_duplicate_yaml_key_is_rejected_not_merged(tmp_path: Path) -> None:
@@ -70,10 +70,10 @@ def test_duplicate_yaml_key_is_rejected_not_merged(tmp_path: Path) -> None:
 
 def test_ask_if_may_not_point_at_a_later_question(tmp_path: Path) -> None:
     error = load_changed(
-        tmp_path, "ask_if: {answer: co_use, includes: alcohol}", "ask_if: {answer: symptoms, includes: none}"
+        tmp_path, "ask_if: {answer: co_use, includes: alcohol}", "ask_if: {answer: pregnancy, is: 'yes'}"
     )
     assert any(
-        "questions[7].ask_if.answer: 'symptoms' is not an earlier question id" in problem for problem in error.problems
+        "questions[8].ask_if.answer: 'pregnancy' is not an earlier question id" in problem for problem in error.problems
     )
 
 
@@ -87,21 +87,21 @@ def test_unknown_source_key_is_reported_with_known_keys(tmp_path: Path) -> None:
 def test_misspelt_field_lists_the_allowed_fields(tmp_path: Path) -> None:
     error = load_changed(tmp_path, "    help: How often you use kratom", "    halp: How often you use kratom")
     assert any(
-        "questions[0].halp: unknown field 'halp' (allowed: id, kind, text, help, required, ask_if, since, choices)" in p
+        "questions[1].halp: unknown field 'halp' (allowed: id, kind, text, help, required, short, ask_if, since, choices)" in p
         for p in error.problems
     )
 
 
 def test_missing_required_field_is_named(tmp_path: Path) -> None:
     error = load_changed(tmp_path, "    text: How often do you use kratom now?\n", "")
-    assert any(problem.endswith("questions[0].text: this field is required") for problem in error.problems)
+    assert any(problem.endswith("questions[1].text: this field is required") for problem in error.problems)
 
 
 def test_wrong_question_kind_lists_the_kinds(tmp_path: Path) -> None:
     error = load_changed(tmp_path, "    kind: single\n", "    kind: pick_one\n")
     line = line_of(edited("    kind: single\n", "    kind: pick_one\n"), "pick_one")
     assert error.problems == [
-        f"{tmp_path / 'questions.yaml'}:{line}: questions[0].kind: Input should be 'single', 'multiple' or 'yes_no'"
+        f"{tmp_path / 'questions.yaml'}:{line}: questions[1].kind: Input should be 'single', 'multiple' or 'yes_no'"
     ]
 
 
@@ -211,32 +211,32 @@ def test_a_questionnaire_that_gives_dosing_advice_is_refused_with_its_line(tmp_p
 def test_a_questionnaire_with_a_stigmatising_word_is_refused(tmp_path: Path) -> None:
     error = load_changed(tmp_path, "How often do you use kratom now?\n", "How often do addicts use it?\n")
     (problem,) = error.problems
-    assert "questions[0].text: uses the word 'addicts': use person-first words" in problem
+    assert "questions[1].text: uses the word 'addicts': use person-first words" in problem
 
 
 def test_a_control_character_in_a_questionnaire_text_is_refused(tmp_path: Path) -> None:
     error = load_changed(tmp_path, "How often do you use kratom now?", '"How often do you use kratom now?\\x1b[2J"')
     (problem,) = error.problems
-    assert "questions[0].text: 'How often do you use kratom now?\\x1b[2J' has a control character" in problem
+    assert "questions[1].text: 'How often do you use kratom now?\\x1b[2J' has a control character" in problem
 
 
 def test_an_ask_if_with_not_may_not_hide_a_question_that_raises_the_level(tmp_path: Path) -> None:
     """Hiding the warning signs behind 'not' would let adding a risk factor lower the result."""
     error = load_changed(
         tmp_path,
-        "  - id: symptoms\n    kind: multiple\n",
-        "  - id: symptoms\n    kind: multiple\n    ask_if: {not: {answer: co_use, includes: alcohol}}\n",
+        "  - id: liver_conditions\n    short: Liver problems\n",
+        "  - id: liver_conditions\n    short: Liver problems\n    ask_if: {not: {answer: co_use, includes: alcohol}}\n",
     )
     (problem,) = error.problems
-    assert "questions[12].ask_if: 'symptoms' can raise the level, so a riskier answer must never hide it" in problem
+    assert "questions[11].ask_if: 'liver_conditions' can raise the level, so a riskier answer must never hide it" in problem
     assert "its ask_if may not use 'not'" in problem
 
 
 def test_an_ask_if_on_a_less_risky_choice_may_not_hide_a_question_that_raises_the_level(tmp_path: Path) -> None:
     error = load_changed(
         tmp_path,
-        "  - id: symptoms\n    kind: multiple\n",
-        "  - id: symptoms\n    kind: multiple\n    ask_if: {answer: frequency, is: rarely}\n",
+        "  - id: liver_conditions\n    short: Liver problems\n",
+        "  - id: liver_conditions\n    short: Liver problems\n    ask_if: {answer: frequency, is: rarely}\n",
     )
     (problem,) = error.problems
     assert "its ask_if names some choices of 'frequency' but not the riskier 'weekly'" in problem
@@ -245,8 +245,8 @@ def test_an_ask_if_on_a_less_risky_choice_may_not_hide_a_question_that_raises_th
 def test_an_ask_if_on_an_exclusive_choice_may_not_hide_a_question_that_raises_the_level(tmp_path: Path) -> None:
     error = load_changed(
         tmp_path,
-        "  - id: symptoms\n    kind: multiple\n",
-        "  - id: symptoms\n    kind: multiple\n    ask_if: {answer: co_use, includes: none}\n",
+        "  - id: liver_conditions\n    short: Liver problems\n",
+        "  - id: liver_conditions\n    short: Liver problems\n    ask_if: {answer: co_use, includes: none}\n",
     )
     (problem,) = error.problems
     assert "its ask_if may not test the exclusive choice 'none'" in problem

@@ -14,9 +14,11 @@ from ..model import Question, Questionnaire
 class CheckedAnswers(NamedTuple):
     values: dict[str, tuple[str, ...]]
     warnings: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    """Required questions left unanswered, when a partial file was allowed (a person will answer them)."""
 
 
-def load(questionnaire: Questionnaire, path: str) -> CheckedAnswers:
+def load(questionnaire: Questionnaire, path: str, *, partial: bool = False) -> CheckedAnswers:
     document = safe_yaml.load_document(path, AnswersError)
     if path == "-" and not isinstance(document.data, dict):
         # Most likely keystrokes piped in for the questions: say what a pipe is read as.
@@ -27,11 +29,15 @@ def load(questionnaire: Questionnaire, path: str) -> CheckedAnswers:
                 "To see the answers file format, run: kratom-check template"
             ).format(name=document.name)
         )
-    return check(questionnaire, document.data, document.name)
+    return check(questionnaire, document.data, document.name, partial=partial)
 
 
-def check(questionnaire: Questionnaire, data: Any, name: str = "answers") -> CheckedAnswers:
-    """Validate raw answers (as parsed from YAML or JSON) against the questionnaire."""
+def check(questionnaire: Questionnaire, data: Any, name: str = "answers", *, partial: bool = False) -> CheckedAnswers:
+    """Validate raw answers (as parsed from YAML or JSON) against the questionnaire.
+
+    With partial=True, unanswered required questions are listed in `missing` instead of being
+    problems: a person at a terminal is about to answer them. Every other problem still counts.
+    """
     if not isinstance(data, dict):
         raise AnswersError(
             (
@@ -64,6 +70,7 @@ def check(questionnaire: Questionnaire, data: Any, name: str = "answers") -> Che
 
     values: dict[str, tuple[str, ...]] = {}
     warnings: list[str] = []
+    missing: list[str] = []
     choices = lookups(questionnaire)
     for question in questionnaire.questions:
         raw = data.get(question.id)
@@ -76,7 +83,9 @@ def check(questionnaire: Questionnaire, data: Any, name: str = "answers") -> Che
                 )
             continue
         if raw is None:
-            if question.required:
+            if question.required and partial:
+                missing.append(question.id)
+            elif question.required:
                 problems.append(
                     _("'{question}' needs an answer ({allowed})").format(
                         question=question.id, allowed=allowed(question)
@@ -90,7 +99,7 @@ def check(questionnaire: Questionnaire, data: Any, name: str = "answers") -> Che
             values[question.id] = chosen
     if problems:
         raise AnswersError(f"{name}: {problem}" for problem in problems)
-    return CheckedAnswers(values, tuple(warnings))
+    return CheckedAnswers(values, tuple(warnings), tuple(missing))
 
 
 class ChoiceLookup(NamedTuple):

@@ -20,7 +20,7 @@ from ..model import Questionnaire, to_data
 # Which fields of which sections a person reads, and which of those are whole paragraphs.
 SECTION_FIELDS: dict[str, tuple[str, ...]] = {
     "levels": ("name", "title", "meaning"),
-    "questions": ("text", "help"),
+    "questions": ("short", "text", "help"),
     "factors": ("title",),
     "rules": ("red_flag",),
     "cautions": ("title", "text", "next_step"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from html import escape
 from importlib import resources
@@ -12,13 +13,39 @@ from ..model import Questionnaire
 from ..score.reference import Assessment, Line, ResourceLine
 from .text import FULL_CAUTIONS, answer_rows, area_rows, heading, refs, resource_text, short_caution, source_text
 
+_PHONE_NUMBER = re.compile(r"(?<![\w&#+-])\+?[0-9]+(?:[ -][0-9]+)*(?![\w-])")
+"""A run of digits, maybe after a +, with single spaces or hyphens inside; not part of a word or an entity."""
+
+_MIN_PHONE_DIGITS = 3
+
+
+def link_phone_numbers(escaped: str) -> str:
+    """Already-escaped text with each phone number in it as a tel: link showing the number as written.
+
+    Only for a resource's name and contact: a year or a reference number elsewhere would look like one.
+    """
+
+    def link(match: re.Match[str]) -> str:
+        shown = match.group()
+        number = re.sub(r"[^+0-9]", "", shown)
+        if len(number.lstrip("+")) < _MIN_PHONE_DIGITS:
+            return shown
+        return f'<a href="tel:{number}">{shown}</a>'
+
+    return _PHONE_NUMBER.sub(link, escaped)
+
 
 def _cited(assessment: Assessment, line: Line) -> str:
     return f'{escape(line.text)} <span class="refs">{escape(refs(assessment, line))}</span>'
 
 
 def _resource(assessment: Assessment, line: ResourceLine) -> str:
-    return f'{escape(resource_text(line))} <span class="refs">{escape(refs(assessment, line))}</span>'
+    shown = line._replace(
+        name=link_phone_numbers(escape(line.name)),
+        contact=link_phone_numbers(escape(line.contact)),
+        text=escape(line.text),
+    )
+    return f'{resource_text(shown)} <span class="refs">{escape(refs(assessment, line))}</span>'
 
 
 def _section(key: str, items: Iterable[str], *, numbered: bool = False) -> str:
@@ -37,7 +64,7 @@ def page(assessment: Assessment, questionnaire: Questionnaire) -> str:
             [_cited(assessment, line) for line in assessment.act_now]
             + [_resource(assessment, line) for line in assessment.lead_resources]
         )
-        contacts = f'<div class="contacts">{escape(heading("lead"))}<br>{lines}</div>'
+        contacts = f'<div class="contacts">\n<h2>{escape(heading("lead"))}</h2>\n{lines}\n</div>'
     cautions = (
         f'{_cited(assessment, caution)}<br><span class="next">{escape(heading("next_step"))}: '
         f"{escape(caution.next_step)}</span>"

@@ -35,6 +35,7 @@ _HEADINGS = {
     "next_step": N_("Next step"),
     "question": N_("Question"),
     "answer": N_("Your answer"),
+    "sources_of": N_("Sources"),
 }
 
 
@@ -56,6 +57,57 @@ def _caution_lines(assessment: Assessment, caution: CautionResult) -> tuple[str,
         f"{caution.text} {refs(assessment, caution)}",
         f"{heading('next_step')}: {caution.next_step}",
     )
+
+
+def source_numbers(assessment: Assessment, lines: Sequence[Line]) -> str:
+    """"Sources: 3, 4" for lines that cite them: said once, after the text, not in the middle of it."""
+    numbers: list[int] = []
+    for line in lines:
+        numbers += [n for key in line.sources if (n := assessment.source_number(key)) not in numbers]
+    return f"{heading('sources_of')}: " + ", ".join(str(number) for number in sorted(numbers)) if numbers else ""
+
+
+def made_text(assessment: Assessment) -> str:
+    """When the report was made, in words; empty when the caller gave no time (as in batch scoring)."""
+    from datetime import datetime
+
+    if not assessment.made:
+        return ""
+    made = datetime.fromisoformat(assessment.made)
+    offset = made.utcoffset()
+    zone = "UTC"
+    if offset:
+        minutes = int(offset.total_seconds()) // 60
+        zone += f"{'+' if minutes >= 0 else '-'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    return _("This report was made on {date} at {time} ({zone}).").format(
+        date=made.strftime("%Y-%m-%d"), time=made.strftime("%H:%M"), zone=zone
+    )
+
+
+def help_now_lines(assessment: Assessment) -> list[str]:
+    """What to do right away for a same-day warning sign: the sign, the level's step, the contacts.
+
+    Empty when nothing calls for care today. Shown in the middle of the questions, before any report.
+    """
+    if not (assessment.act_now or assessment.lead_resources):
+        return []
+    return [
+        *(flag.text for flag in assessment.red_flags),
+        *(line.text for line in assessment.act_now),
+        assessment.level_meaning,
+        *(resource_text(resource) for resource in assessment.lead_resources),
+    ]
+
+
+def recap_lines(assessment: Assessment) -> list[str]:
+    """The last lines a person sees: the result, the one next step, and at the top level the contacts."""
+    lines = [
+        f"{heading('result')}: {assessment.level_title}",
+        f"{heading('next_step')}: {assessment.level_meaning}",
+    ]
+    if assessment.lead_resources:
+        lines.append(" · ".join(f"{item.name}: {item.contact}" for item in assessment.lead_resources))
+    return lines
 
 
 def source_text(source: Source) -> str:
@@ -120,8 +172,14 @@ class Entry(NamedTuple):
     heading: bool = False
 
 
-def layout(assessment: Assessment, questionnaire: Questionnaire) -> list[Entry | None]:
-    """The text report as entries; None is a blank line. Shared by the plain and the terminal output."""
+def layout(
+    assessment: Assessment, questionnaire: Questionnaire, *, sources_apart: bool = False
+) -> list[Entry | None]:
+    """The text report as entries; None is a blank line. Shared by the plain and the terminal output.
+
+    With sources_apart, source numbers follow each caution and each list on a line of their own,
+    so a screen reader does not read "[3, 4]" in the middle of the text.
+    """
     rank = questionnaire.level_rank
     style = _LEVEL_STYLES[min(rank[assessment.level], len(_LEVEL_STYLES) - 1)]
     entries: list[Entry | None] = []
@@ -132,13 +190,20 @@ def layout(assessment: Assessment, questionnaire: Questionnaire) -> list[Entry |
         entries.append(Entry((((heading(key), heading_style),),), heading=True))
 
     def cited(line: Line, body: str, body_style: str = "") -> tuple[Segment, ...]:
+        if sources_apart:
+            return ((body, body_style),)
         return ((body, body_style), (" ", ""), (refs(assessment, line), "dim"))
+
+    def sources_after(lines: Sequence[Line]) -> None:
+        if sources_apart and (numbers := source_numbers(assessment, lines)):
+            entries.append(Entry((((numbers, "dim"),),)))
 
     if assessment.act_now or assessment.lead_resources:
         add_heading("lead", style)
         entries.extend(Entry((cited(line, line.text, "bold"),), "!") for line in assessment.act_now)
         for resource in assessment.lead_resources:
             entries.append(Entry((cited(resource, resource_text(resource), "bold"),), "-"))
+        sources_after([*assessment.act_now, *assessment.lead_resources])
         entries.append(None)
     entries.append(Entry((((f"{heading('result')}: ", "bold"), (assessment.level_title, style)),)))
     entries.append(Entry((((assessment.level_meaning, "bold"),),)))
@@ -147,16 +212,20 @@ def layout(assessment: Assessment, questionnaire: Questionnaire) -> list[Entry |
         if lines:
             add_heading(key)
             entries.extend(Entry((cited(line, line.text),), "-") for line in lines)
+            sources_after(lines)
 
     cited_list("safety_net", assessment.safety_net)
     if assessment.cautions:
         add_heading("cautions")
         for number, caution in enumerate(assessment.cautions, 1):
             if number > FULL_CAUTIONS:
-                entries.append(Entry((((short_caution(assessment, caution), ""),),), f"{number}."))
+                short = f"{caution.title}. {source_numbers(assessment, [caution])}" if sources_apart else None
+                entries.append(Entry((((short or short_caution(assessment, caution), ""),),), f"{number}."))
                 continue
             step = ((f"{heading('next_step')}: {caution.next_step}", "italic"),)
-            entries.append(Entry((cited(caution, caution.text), step), f"{number}."))
+            numbers = ((source_numbers(assessment, [caution]), "dim"),)
+            paragraphs = (cited(caution, caution.text), step, *([numbers] if sources_apart else []))
+            entries.append(Entry(paragraphs, f"{number}."))
     add_heading("areas")
     entries.extend(Entry((((row, ""),),), "-") for row in area_rows(assessment, questionnaire))
     cited_list("next_steps", assessment.next_steps)
@@ -164,8 +233,9 @@ def layout(assessment: Assessment, questionnaire: Questionnaire) -> list[Entry |
     if assessment.resources:
         add_heading("resources")
         entries.extend(Entry((cited(line, resource_text(line)),), "-") for line in assessment.resources)
+        sources_after(assessment.resources)
     add_heading("notice")
-    entries.extend(Entry((((notice, ""),),), "-") for notice in assessment.notice)
+    entries.extend(Entry((((notice, ""),),), "-") for notice in (*assessment.notice, made_text(assessment)) if notice)
     cited_list("good_to_know", assessment.good_to_know)
     add_heading("sources")
     for number, (_key, source) in enumerate(assessment.sources, 1):
@@ -173,7 +243,7 @@ def layout(assessment: Assessment, questionnaire: Questionnaire) -> list[Entry |
     return entries
 
 
-def _marker_width(entries: list[Entry | None], index: int) -> int:
+def _marker_width(entries: Sequence[Entry | None], index: int) -> int:
     """Markers in one list line up, so wrapped text stays under its first line."""
     start = index
     while start > 0 and entries[start - 1] is not None and entries[start - 1].marker:  # type: ignore[union-attr]
@@ -185,10 +255,18 @@ def _marker_width(entries: list[Entry | None], index: int) -> int:
 
 
 def plain_text(assessment: Assessment, questionnaire: Questionnaire, *, width: int = 80) -> str:
-    """The text report without colour, for files and pipes. Needs no rich, so start-up stays fast."""
+    """The text report without styling, for files, pipes and --plain. Needs no rich, so start-up stays fast.
+
+    Source numbers stand apart from the text here: plain output is what screen readers get.
+    """
+    entries = layout(assessment, questionnaire, sources_apart=True)
+    return wrapped(entries, width=width)
+
+
+def wrapped(entries: Sequence[Entry | None], *, width: int) -> str:
+    """Entries as plain lines, list items with a hanging indent under their marker."""
     import textwrap
 
-    entries = layout(assessment, questionnaire)
     out: list[str] = []
     for index, entry in enumerate(entries):
         if entry is None:

@@ -95,6 +95,8 @@ class Assessment(NamedTuple):
     combined_level: str = ""
     """The level the areas reach together ("several risks together"), whatever each reaches alone."""
     level_name: str = ""
+    made: str = ""
+    """When the report was made (ISO 8601 with its UTC offset). Set at the edge: scoring reads no clock."""
 
     def source_number(self, key: str) -> int:
         return [source_key for source_key, _ in self.sources].index(key) + 1
