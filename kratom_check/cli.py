@@ -4,17 +4,14 @@ import gc
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from . import __version__
 from .commands import batch, export, schema, template, validate
-from .edge import emit, notice_if_waiting, say, user_errors
-
-if TYPE_CHECKING:
-    from .model import Questionnaire
-    from .score.reference import Assessment
+from .commands.check import Format, Options, run
+from .edge import say, user_errors
 
 app = typer.Typer(
     add_completion=True,
@@ -27,14 +24,6 @@ app = typer.Typer(
 class Language(StrEnum):
     en = "en"
     es = "es"
-
-
-class Format(StrEnum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
-    html = "html"
-    fhir = "fhir"
 
 
 def _version(value: bool) -> None:
@@ -65,7 +54,25 @@ def check(
             help="Save the report to FILE (private, mode 0600) instead of printing it; - prints it.",
         ),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Let --output replace an existing file.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Let --output and --save-answers replace an existing file.")
+    ] = False,
+    save_answers: Annotated[
+        Path | None,
+        typer.Option(
+            "--save-answers",
+            metavar="FILE",
+            help="Also save your answers as an answers file (private, mode 0600), to run again or share.",
+        ),
+    ] = None,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            metavar="WHEN",
+            help="The date and time the report shows (ISO 8601, like 2026-11-25T17:10+01:00); default: now.",
+        ),
+    ] = None,
     questions: Annotated[
         str | None, typer.Option("--questions", metavar="FILE", help="Use another questionnaire file.")
     ] = None,
@@ -90,8 +97,9 @@ def check(
     """A private self-check for people who use kratom: answers in, plain-language cautions out.
 
     With no --answers, it asks the questions in the terminal. If standard input is not a
-    terminal, it reads an answers file from there. Nothing is sent anywhere; nothing is saved
-    unless you use --output.
+    terminal, it reads an answers file from there. An answers file with some answers missing is
+    completed by asking those questions in a terminal. Nothing is sent anywhere; nothing is saved
+    unless you use --output or --save-answers.
     """
     from . import i18n
 
@@ -101,11 +109,11 @@ def check(
             _refuse_options_meant_for_the_check(ctx)
         return
     with user_errors(debug=debug):
-        _run(answers, output_format, output, force=force, questions=questions, plain=plain, seed=seed)
+        run(Options(answers, output_format, output, force, questions, plain, seed, save_answers, date))
 
 
 # Options of the self-check itself; --lang and --debug apply to every command.
-_CHECK_ONLY = ("answers", "output_format", "output", "force", "questions", "plain", "seed")
+_CHECK_ONLY = ("answers", "output_format", "output", "force", "questions", "plain", "seed", "save_answers", "date")
 
 
 def _refuse_options_meant_for_the_check(ctx: typer.Context) -> None:
@@ -136,114 +144,6 @@ def _refuse_options_meant_for_the_check(ctx: typer.Context) -> None:
                 )
     if problems:
         raise UsageError(problems)
-
-
-def _run(
-    answers_path: str | None,
-    output_format: Format,
-    output: Path | None,
-    *,
-    force: bool,
-    questions: str | None,
-    plain: bool,
-    seed: str | None = None,
-) -> None:
-    from .ask import answers
-    from .errors import OutputError
-    from .i18n import _, language
-    from .load.questionnaire import load
-    from .render import save as saving
-    from .score.reference import score
-
-    if output == Path("-"):  # "-" means standard output everywhere, not a file named "-"
-        output = None
-    if output is not None:
-        saving.check_destination(output, force=force)
-    model = load(questions, language())
-    interviewed = answers_path is None and sys.stdin.isatty()
-    if interviewed:
-        raw = _ask(model, plain=plain)
-        checked = answers.check(model, raw, _("your answers"))
-    else:
-        if answers_path in (None, "-"):
-            notice_if_waiting(
-                _("Waiting for an answers file on standard input (end it with Ctrl-D; Ctrl-C stops).")
-            )
-        checked = answers.load(model, answers_path or "-")
-    for warning in checked.warnings:
-        say(_("Note: {warning}").format(warning=warning))
-    assessment = score(model, checked.values)
-    if output is not None:
-        content = _render_string(output_format, assessment, model, seed=seed)
-        try:
-            saving.write_atomically(output, content, force=force)
-        except OutputError as problem:
-            if not interviewed:
-                raise
-            # The answers came from a person: the report must not be lost with the file.
-            _print_report(output_format, assessment, model, plain=plain, seed=seed)
-            say(_("The report was not saved: {problem} It is shown above instead.").format(problem=problem.message))
-            raise typer.Exit(2) from None
-        say(_("Saved the report to {path}").format(path=output))
-        return
-    _print_report(output_format, assessment, model, plain=plain, seed=seed)
-
-
-def _ask(model: "Questionnaire", *, plain: bool) -> dict[str, str | list[str]]:
-    from rich.console import Console
-
-    from .ask.interview import interview
-
-    console = Console(stderr=True, no_color=plain or None, highlight=False, emoji=False)
-    return interview(model, console, input)
-
-
-def _render_string(
-    output_format: Format, assessment: "Assessment", model: "Questionnaire", *, width: int = 80, seed: str | None = None
-) -> str:
-    from .render import text as report
-
-    if output_format is Format.json:
-        return report.json_text(assessment, model)
-    if output_format is Format.markdown:
-        return report.markdown(assessment, model)
-    if output_format is Format.html:
-        from .render import html
-
-        return html.page(assessment, model)
-    if output_format is Format.fhir:
-        from .render import fhir
-
-        return fhir.bundle_json(assessment, model, seed=seed)
-    return report.plain_text(assessment, model, width=width)
-
-
-def _width() -> int:
-    import shutil
-
-    return max(20, min(shutil.get_terminal_size((80, 24)).columns, 100))
-
-
-def _print_report(
-    output_format: Format, assessment: "Assessment", model: "Questionnaire", *, plain: bool, seed: str | None = None
-) -> None:
-    if output_format is Format.text and not plain and sys.stdout.isatty():
-        rendered = _styled_text(assessment, model)
-    else:
-        rendered = _render_string(output_format, assessment, model, width=_width(), seed=seed)
-    emit(rendered)
-
-
-def _styled_text(assessment: "Assessment", model: "Questionnaire") -> str:
-    """Rich is imported only here: a terminal gets styles, files and pipes get plain text fast."""
-    from rich.console import Console
-
-    from .render import text as report
-
-    console = Console(highlight=False, emoji=False)
-    with console.capture() as captured:
-        console.print(report.text(assessment, model))
-    return captured.get()
 
 
 app.command("validate")(validate.validate)

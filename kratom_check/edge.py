@@ -9,7 +9,7 @@ from contextlib import contextmanager, suppress
 
 import typer
 
-from .errors import KratomCheckError
+from .errors import KratomCheckError, Stopped
 from .i18n import _
 
 EXIT_INTERNAL = 1
@@ -40,6 +40,9 @@ def user_errors(*, debug: bool = False) -> Iterator[None]:
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
         say("\n" + _("Stopped. Nothing was saved."))
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except Stopped:
+        say(_("Stopped. Nothing was saved."))
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except EOFError:
         say("\n" + _("The input ended before the check was done. Nothing was saved."))

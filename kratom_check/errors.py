@@ -67,3 +67,7 @@ class UsageError(KratomCheckError):
     """The command line asks for something the command cannot do as written."""
 
     heading = N_("The command line has problems.")
+
+
+class Stopped(Exception):  # a way to end, like KeyboardInterrupt, not an error
+    """The person typed the stop key during the questions: end without a report, as Ctrl-C does."""

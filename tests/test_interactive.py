@@ -11,8 +11,10 @@ import pexpect
 import pytest
 
 PROMPT = "> "
-# One answer per question, in order, for a person who uses leaf daily and drinks sometimes.
-WALK = ["3", "4", "2", "1", "", "1", "1", "2", "2", "8", "1", "10", "1", "1", "2"]
+# One answer per question, in order, for a person with no warning sign who uses leaf daily and drinks
+# sometimes; then Enter at the review of answers.
+WALK = ["15", "3", "4", "2", "1", "", "1", "1", "2", "2", "8", "1", "1", "1", "2"]
+REVIEWED = [*WALK, ""]
 
 
 @pytest.fixture
@@ -44,7 +46,7 @@ def finish(child: pexpect.spawn) -> int:
 
 
 def test_walking_every_question_prints_the_report(session: pexpect.spawn) -> None:
-    for typed in WALK:
+    for typed in REVIEWED:
         answer(session, typed)
     session.expect_exact("Your result:")
     session.expect_exact("Sources")
@@ -53,62 +55,63 @@ def test_walking_every_question_prints_the_report(session: pexpect.spawn) -> Non
 
 def test_questions_are_numbered_and_the_total_grows_with_a_follow_up(session: pexpect.spawn) -> None:
     session.expect_exact("Question 1 of 14")
-    for typed in WALK[:7]:
+    for typed in WALK[:8]:
         answer(session, typed)
-    session.expect_exact("Question 8 of 15")
+    session.expect_exact("Question 9 of 15")
     session.expect_exact("How often do you have 4 or more drinks in one day?")
 
 
 def test_question_mark_shows_why_we_ask(session: pexpect.spawn) -> None:
     answer(session, "?")
-    session.expect_exact("Why we ask: How often you use kratom can change how likely")
-    answer(session, "1")
+    session.expect_exact("Why we ask: Some of these can be signs of harm")
+    answer(session, "15")
     session.expect_exact("Question 2 of 14")
 
 
 def test_invalid_input_is_asked_again_with_a_reason(session: pexpect.spawn) -> None:
+    answer(session, "15")
     answer(session, "9")
     session.expect_exact("'9' is not one of the choices. Type a number from 1 to 5.")
     answer(session, "1,2")
     session.expect_exact("Please pick just one number for this question.")
     answer(session, "2")
-    session.expect_exact("Question 2 of 14")
+    session.expect_exact("Question 3 of 14")
 
 
 def test_b_goes_back_one_question(session: pexpect.spawn) -> None:
     answer(session, "b")
     session.expect_exact("This is the first question.")
-    answer(session, "1")
+    answer(session, "15")
     session.expect_exact("Question 2 of 14")
     answer(session, "b")
     session.expect_exact("Question 1 of 14")
-    session.expect_exact("How often do you use kratom now?")
+    session.expect_exact("In the past 2 weeks, have you noticed any of these?")
 
 
 def test_several_choices_are_picked_with_commas(session: pexpect.spawn) -> None:
-    for typed in WALK[:3]:
+    for typed in WALK[:4]:
         answer(session, typed)
     answer(session, "1,5")
     session.expect_exact('"I am not sure" cannot be picked with other choices.')
     answer(session, "1,2")
-    session.expect_exact("Question 5 of 14")
+    session.expect_exact("Question 6 of 14")
 
 
 def test_enter_skips_an_optional_question(session: pexpect.spawn) -> None:
-    for typed in WALK[:4]:
+    for typed in WALK[:5]:
         answer(session, typed)
     session.expect_exact("Enter = skip")
     answer(session, "")
-    session.expect_exact("Question 6 of 14")
+    session.expect_exact("Question 7 of 14")
 
 
 def test_enter_does_not_skip_a_required_question(session: pexpect.spawn) -> None:
     answer(session, "")
-    session.expect_exact("Please type a number from 1 to 5.")
+    session.expect_exact("This question cannot be skipped: your result depends on it. Type a number.")
 
 
 def test_ctrl_c_stops_calmly_with_exit_130(session: pexpect.spawn) -> None:
-    answer(session, "2")
+    answer(session, "15")
     session.expect_exact(PROMPT)
     session.sendcontrol("c")
     session.expect_exact("Stopped. Nothing was saved.")
@@ -157,7 +160,7 @@ def test_end_of_input_at_any_prompt_exits_2(answered: int) -> None:
 
 def test_forty_column_terminal_wraps_everything_within_the_width() -> None:
     child = spawn(columns=40)
-    for typed in WALK:
+    for typed in REVIEWED:
         answer(child, typed)
     child.expect(pexpect.EOF)
     visible = re.sub(r"\x1b\[[0-9;]*m", "", child.before or "")
@@ -169,7 +172,7 @@ def test_forty_column_terminal_wraps_everything_within_the_width() -> None:
 def test_dumb_terminal_gets_no_escape_codes() -> None:
     child = spawn(term="dumb")
     child.expect_exact("Question 1 of 14")
-    for typed in WALK:
+    for typed in REVIEWED:
         answer(child, typed)
     child.expect(pexpect.EOF)
     assert "\x1b[" not in (child.before or "")
@@ -194,7 +197,7 @@ def test_a_report_file_that_appears_during_the_interview_does_not_lose_the_answe
         for typed in WALK[:3]:
             answer(child, typed)
         (folder / "report.txt").write_text("someone else's file\n", encoding="utf-8")
-        for typed in WALK[3:]:
+        for typed in REVIEWED[3:]:
             answer(child, typed)
         child.expect_exact("Your result:")
         child.expect_exact("The report was not saved:")

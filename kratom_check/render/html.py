@@ -11,7 +11,17 @@ from string import Template
 from ..i18n import language
 from ..model import Questionnaire
 from ..score.reference import Assessment, Line, ResourceLine
-from .text import FULL_CAUTIONS, answer_rows, area_rows, heading, refs, resource_text, short_caution, source_text
+from .text import (
+    FULL_CAUTIONS,
+    answer_rows,
+    area_rows,
+    heading,
+    made_text,
+    refs,
+    resource_text,
+    short_caution,
+    source_text,
+)
 
 _PHONE_NUMBER = re.compile(r"(?<![\w&#+-])\+?[0-9]+(?:[ -][0-9]+)*(?![\w-])")
 """A run of digits, maybe after a +, with single spaces or hyphens inside; not part of a word or an entity."""
@@ -93,6 +103,7 @@ def page(assessment: Assessment, questionnaire: Questionnaire) -> str:
         level_title=escape(assessment.level_title),
         level_meaning=escape(assessment.level_meaning),
         contacts=contacts,
+        made=f'<p class="made">{escape(made)}</p>' if (made := made_text(assessment)) else "",
         safety_net=_section("safety_net", (_cited(assessment, line) for line in assessment.safety_net)),
         areas=_section("areas", (escape(row) for row in area_rows(assessment, questionnaire))),
         good_to_know=_section("good_to_know", (_cited(assessment, line) for line in assessment.good_to_know)),

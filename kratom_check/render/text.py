@@ -84,18 +84,16 @@ def made_text(assessment: Assessment) -> str:
     )
 
 
-def help_now_lines(assessment: Assessment) -> list[str]:
-    """What to do right away for a same-day warning sign: the sign, the level's step, the contacts.
-
-    Empty when nothing calls for care today. Shown in the middle of the questions, before any report.
-    """
+def help_now_lines(assessment: Assessment) -> list[tuple[str, str]]:
+    """What to do right away for a same-day warning sign, as (marker, text): the sign, the level's
+    step, the contacts. Empty when nothing calls for care today. Shown in the middle of the questions."""
     if not (assessment.act_now or assessment.lead_resources):
         return []
     return [
-        *(flag.text for flag in assessment.red_flags),
-        *(line.text for line in assessment.act_now),
-        assessment.level_meaning,
-        *(resource_text(resource) for resource in assessment.lead_resources),
+        *(("!", flag.text) for flag in assessment.red_flags),
+        *(("!", line.text) for line in assessment.act_now),
+        ("!", assessment.level_meaning),
+        *(("-", resource_text(resource)) for resource in assessment.lead_resources),
     ]
 
 
@@ -354,7 +352,7 @@ def markdown(assessment: Assessment, questionnaire: Questionnaire) -> str:
     section("ask_clinician", cited(assessment.ask_clinician))
     section("resources", [f"{resource_text(r)} {refs(assessment, r)}" for r in assessment.resources])
     section("answers", [f"{question} {labels}" for question, labels in answer_rows(assessment, questionnaire)])
-    section("notice", list(assessment.notice))
+    section("notice", [notice for notice in (*assessment.notice, made_text(assessment)) if notice])
     section("good_to_know", cited(assessment.good_to_know))
     section(
         "sources",
@@ -383,6 +381,7 @@ def as_dict(assessment: Assessment, questionnaire: Questionnaire) -> dict[str, A
         "format": "kratom-check-report",
         "format_version": REPORT_FORMAT_VERSION,
         "language": language(),
+        "made": assessment.made or None,
         "questionnaire": {"id": assessment.questionnaire_id, "version": assessment.questionnaire_version},
         "level": assessment.level,
         "level_name": assessment.level_name,

@@ -1,0 +1,242 @@
+"""The self-check itself: answers (asked, read, or both) → score → a report that stays in view."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+import typer
+
+from ..edge import emit, notice_if_waiting, say
+
+if TYPE_CHECKING:
+    from ..ask.answers import CheckedAnswers
+    from ..model import Questionnaire
+    from ..score.reference import Assessment
+
+READABLE_WIDTH = 100
+"""Reports wrap at the terminal's width, but never wider than this: long lines are hard to read."""
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+    fhir = "fhir"
+
+
+class Options(NamedTuple):
+    answers: str | None
+    output_format: Format
+    output: Path | None
+    force: bool
+    questions: str | None
+    plain: bool
+    seed: str | None
+    save_answers: Path | None
+    date: str | None
+
+
+def run(options: Options) -> None:
+    from ..errors import OutputError
+    from ..i18n import _, language
+    from ..load.questionnaire import load
+    from ..render import save as saving
+    from ..score.reference import score
+
+    output = None if options.output == Path("-") else options.output  # "-" is standard output everywhere
+    if output is not None:
+        saving.check_destination(output, force=options.force)
+    if options.save_answers is not None:
+        saving.check_destination(options.save_answers, force=options.force)
+    made = made_at(options.date)
+    model = load(options.questions, language())
+    checked, interviewed = _answers(model, options)
+    for warning in checked.warnings:
+        say(_("Note: {warning}").format(warning=warning))
+    if options.save_answers is not None:
+        saving.write_atomically(options.save_answers, answers_file(model, checked, made), force=options.force)
+        say(_("Saved your answers to {path}").format(path=options.save_answers))
+    assessment = score(model, checked.values)._replace(made=made)
+    on_terminal = sys.stdout.isatty()
+    if output is not None:
+        content = render(options.output_format, assessment, model, seed=options.seed)
+        try:
+            saving.write_atomically(output, content, force=options.force)
+        except OutputError as problem:
+            if not interviewed:
+                raise
+            # The answers came from a person: the report must not be lost with the file.
+            _print_report(options, assessment, model)
+            say(_("The report was not saved: {problem} It is shown above instead.").format(problem=problem.message))
+            raise typer.Exit(2) from None
+        say(_("Saved the report to {path}").format(path=output))
+        _recap_on_standard_error(assessment)
+        return
+    _print_report(options, assessment, model)
+    if interviewed and not on_terminal:
+        _recap_on_standard_error(assessment)
+
+
+def _answers(model: Questionnaire, options: Options) -> tuple[CheckedAnswers, bool]:
+    """The answers and whether a person typed some: asked, read from a file, or a partial file completed."""
+    from ..ask import answers
+    from ..i18n import _
+
+    at_terminal = sys.stdin.isatty()
+    if options.answers is None and at_terminal:
+        return _interview(model, options, given=None), True
+    if options.answers in (None, "-"):
+        notice_if_waiting(_("Waiting for an answers file on standard input (end it with Ctrl-D; Ctrl-C stops)."))
+    path = options.answers or "-"
+    if not at_terminal or path == "-":
+        return answers.load(model, path), False
+    checked = answers.load(model, path, partial=True)
+    if not checked.missing:
+        return checked, False
+    say(_("{path} has no answer for some questions. Please answer them now.").format(path=path))
+    for warning in checked.warnings:
+        say(_("Note: {warning}").format(warning=warning))
+    return _interview(model, options, given=checked.values), True
+
+
+def _interview(model: Questionnaire, options: Options, *, given: dict[str, tuple[str, ...]] | None) -> CheckedAnswers:
+    from rich.console import Console
+
+    from ..ask import answers
+    from ..ask.interview import interview
+    from ..ask.terminal import line_reader
+    from ..i18n import _
+
+    console = Console(stderr=True, color_system=None if options.plain else "auto", highlight=False, emoji=False)
+    outcome = interview(model, console, line_reader(), given=given, warning=_warning(model))
+    raw = answers.as_contract(outcome.answers, model)
+    return answers.check(model, raw, _("your answers"), partial=True)
+
+
+def _warning(model: Questionnaire) -> Callable[[dict[str, tuple[str, ...]]], list[tuple[str, str]]]:
+    """What the interview shows the moment an answer calls for care today: scored from the answers so far."""
+    from ..render.text import heading, help_now_lines
+    from ..score.reference import score
+
+    def warning(chosen: dict[str, tuple[str, ...]]) -> list[tuple[str, str]]:
+        lines = help_now_lines(score(model, chosen))
+        return [("", heading("lead")), *lines] if lines else []
+
+    return warning
+
+
+def made_at(date: str | None) -> str:
+    """When the report is made: now, or --date for a reproducible report. ISO 8601 with its UTC offset."""
+    from ..errors import UsageError
+    from ..i18n import _
+
+    if date is None:
+        return datetime.now().astimezone().isoformat(timespec="seconds")
+    try:
+        when = datetime.fromisoformat(date.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(
+            _(
+                "--date: '{date}' is not a date and time. Use ISO 8601, like 2026-11-25T17:10+01:00 "
+                "or 2026-11-25 (a time without an offset is local time)."
+            ).format(date=date)
+        ) from None
+    return when.astimezone().isoformat(timespec="seconds") if when.tzinfo is None else when.isoformat("T", "seconds")
+
+
+def answers_file(model: Questionnaire, checked: CheckedAnswers, made: str) -> str:
+    """The answers as an answers file (the public contract), to run again, share or score later."""
+    import yaml
+
+    from ..ask.answers import as_contract
+    from ..i18n import _
+
+    header = [
+        "# " + _("{title}: answers file (version {version}).").format(title=model.title, version=model.version),
+        "# " + _("Saved on {date}. Run it again with: kratom-check --answers this-file.yaml").format(date=made),
+    ]
+    if checked.missing:
+        header.append("# " + _("Some questions have no answer yet: kratom-check will ask them in a terminal."))
+    body = yaml.safe_dump(as_contract(checked.values, model), sort_keys=False, allow_unicode=True)
+    return "\n".join(header) + "\n" + (body if checked.values else "{}\n")
+
+
+def render(
+    output_format: Format, assessment: Assessment, model: Questionnaire, *, width: int = 80, seed: str | None = None
+) -> str:
+    from ..render import text as report
+
+    if output_format is Format.json:
+        return report.json_text(assessment, model)
+    if output_format is Format.markdown:
+        return report.markdown(assessment, model)
+    if output_format is Format.html:
+        from ..render import html
+
+        return html.page(assessment, model)
+    if output_format is Format.fhir:
+        from ..render import fhir
+
+        return fhir.bundle_json(assessment, model, seed=seed)
+    return report.plain_text(assessment, model, width=width)
+
+
+def _width() -> int:
+    import shutil
+
+    return max(20, min(shutil.get_terminal_size((80, 24)).columns, READABLE_WIDTH))
+
+
+def _print_report(options: Options, assessment: Assessment, model: Questionnaire) -> None:
+    """On a terminal a text report ends with a short recap, so the result is the last thing in view."""
+    text_on_terminal = options.output_format is Format.text and sys.stdout.isatty()
+    if text_on_terminal and not options.plain:
+        emit(_styled_text(assessment, model))
+        return
+    rendered = render(options.output_format, assessment, model, width=_width(), seed=options.seed)
+    if text_on_terminal:
+        rendered += "\n" + _recap_text(assessment) + "\n"
+    emit(rendered)
+
+
+def _recap_text(assessment: Assessment, *, width: int | None = None) -> str:
+    import textwrap
+
+    from ..render.text import recap_lines
+
+    return "\n".join(
+        "\n".join(textwrap.wrap(line, width=width or _width(), break_long_words=False, break_on_hyphens=False))
+        for line in recap_lines(assessment)
+    )
+
+
+def _styled_text(assessment: Assessment, model: Questionnaire) -> str:
+    """Rich is imported only here: a terminal gets styles, files and pipes get plain text fast."""
+    from rich.console import Console, Group
+    from rich.text import Text
+
+    from ..render import text as report
+
+    console = Console(highlight=False, emoji=False)
+    console.width = min(console.width, READABLE_WIDTH)
+    recap = Text("\n").join(
+        Text(line, style="bold" if number == 0 else "") for number, line in enumerate(report.recap_lines(assessment))
+    )
+    with console.capture() as captured:
+        console.print(Group(report.text(assessment, model), Text(""), recap))
+    return captured.get()
+
+
+def _recap_on_standard_error(assessment: Assessment) -> None:
+    """The report went to a file: a person at the terminal still sees the result and what to do."""
+    import os
+
+    if sys.stderr.isatty():
+        width = max(20, min(os.get_terminal_size(sys.stderr.fileno()).columns, READABLE_WIDTH))
+        say("\n" + _recap_text(assessment, width=width))
