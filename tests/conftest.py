@@ -34,6 +34,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 SLOW_FILES = {
     "test_interactive.py": "drives a real pseudo-terminal (pexpect)",
+    "test_interactive_flow.py": "drives a real pseudo-terminal (pexpect)",
     "test_packaging.py": "builds and installs the wheel",
     "test_html_pdf.py": "prints with headless Chromium",
 }

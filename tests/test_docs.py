@@ -176,3 +176,14 @@ def test_readme_option_table_lists_exactly_the_options_of_help() -> None:
     help_text = CliRunner().invoke(app, ["--help"]).stdout
     in_help = _options_of(help_text) - {"--install-completion", "--show-completion"}
     assert in_table == in_help
+
+
+def test_readme_says_which_questions_can_be_skipped(questionnaire: Questionnaire) -> None:
+    block = README.split("<!-- optional:start -->")[1].split("<!-- optional:end -->")[0]
+    listed = [name.strip() for name in block.replace("\n", " ").split(",")]
+    assert listed == [question.id for question in questionnaire.questions if not question.required]
+
+
+def test_readme_shows_the_warning_sign_question_first(questionnaire: Questionnaire) -> None:
+    run = README.split("## What a run looks like")[1]
+    assert run.index("Question 1 of") < run.index(questionnaire.questions[0].text) < run.index("Question 2 of")

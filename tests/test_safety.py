@@ -303,3 +303,19 @@ def test_medicines_for_opioid_use_disorder_are_named_where_they_apply(
     flat = " ".join(text.split())
     for name in ("buprenorphine", "methadone", "naltrexone"):
         assert name in flat
+
+
+def test_the_first_question_asked_is_the_one_whose_answers_alone_call_for_care_today(
+    questionnaire: Questionnaire,
+) -> None:
+    """A person with a same-day sign meets that question before any other."""
+    first = questionnaire.questions[0]
+    top = questionnaire.levels[-1].id
+    alone = {choice.id: score(questionnaire, {first.id: (choice.id,)}).level for choice in first.choices}
+    assert top in alone.values()
+    later = [
+        question.id
+        for question in questionnaire.questions[1:]
+        if any(score(questionnaire, {question.id: (choice.id,)}).level == top for choice in question.choices)
+    ]
+    assert later == []

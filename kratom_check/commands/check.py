@@ -114,12 +114,12 @@ def _interview(model: Questionnaire, options: Options, *, given: dict[str, tuple
     from ..i18n import _
 
     console = Console(stderr=True, color_system=None if options.plain else "auto", highlight=False, emoji=False)
-    outcome = interview(model, console, line_reader(), given=given, warning=_warning(model))
+    outcome = interview(model, console, line_reader(), given=given, warning=warning_for(model))
     raw = answers.as_contract(outcome.answers, model)
     return answers.check(model, raw, _("your answers"), partial=True)
 
 
-def _warning(model: Questionnaire) -> Callable[[dict[str, tuple[str, ...]]], list[tuple[str, str]]]:
+def warning_for(model: Questionnaire) -> Callable[[dict[str, tuple[str, ...]]], list[tuple[str, str]]]:
     """What the interview shows the moment an answer calls for care today: scored from the answers so far."""
     from ..render.text import heading, help_now_lines
     from ..score.reference import score

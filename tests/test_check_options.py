@@ -1,0 +1,129 @@
+"""The self-check's options for keeping a run: --save-answers, --date, and plain text for screen readers."""
+
+from __future__ import annotations
+
+import json
+import re
+import stat
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from .conftest import EXAMPLE_ANSWERS
+
+DATE = "2026-11-25T10:00:00-05:00"
+MADE = "This report was made on 2026-11-25 at 10:00 (UTC-05:00)."
+
+Cli = Callable[..., Any]
+
+
+def test_a_text_report_says_when_it_was_made(run_cli: Cli, answers_file: Callable[[str], Path]) -> None:
+    result = run_cli("--answers", str(answers_file(EXAMPLE_ANSWERS)), "--date", DATE)
+    assert MADE in result.stdout.replace("\n", " ")
+
+
+@pytest.mark.parametrize("output_format", ["markdown", "html"])
+def test_markdown_and_html_reports_say_when_they_were_made(
+    run_cli: Cli, answers_file: Callable[[str], Path], output_format: str
+) -> None:
+    result = run_cli("--answers", str(answers_file(EXAMPLE_ANSWERS)), "--date", DATE, "--format", output_format)
+    assert MADE in result.stdout
+
+
+def test_the_json_report_carries_the_time_it_was_made(run_cli: Cli, answers_file: Callable[[str], Path]) -> None:
+    result = run_cli("--answers", str(answers_file(EXAMPLE_ANSWERS)), "--date", DATE, "--format", "json")
+    assert json.loads(result.stdout)["made"] == DATE
+
+
+def test_fhir_output_carries_the_time_as_authored_and_occurrence(
+    run_cli: Cli, answers_file: Callable[[str], Path]
+) -> None:
+    result = run_cli("--answers", str(answers_file(EXAMPLE_ANSWERS)), "--date", DATE, "--format", "fhir")
+    bundle = json.loads(result.stdout)
+    response, risk = (entry["resource"] for entry in bundle["entry"])
+    assert (bundle["timestamp"], response["authored"], risk["occurrenceDateTime"]) == (DATE, DATE, DATE)
+
+
+def test_without_date_a_report_is_stamped_with_the_current_time(
+    run_cli: Cli, answers_file: Callable[[str], Path]
+) -> None:
+    from datetime import datetime
+
+    result = run_cli("--answers", str(answers_file(EXAMPLE_ANSWERS)), "--format", "json")
+    made = datetime.fromisoformat(json.loads(result.stdout)["made"])
+    assert made.tzinfo is not None
+    assert abs((datetime.now(made.tzinfo) - made).total_seconds()) < 60
+
+
+def test_a_date_without_an_offset_is_local_time(run_cli: Cli, answers_file: Callable[[str], Path]) -> None:
+    result = run_cli("--answers", str(answers_file(EXAMPLE_ANSWERS)), "--date", "2026-11-25", "--format", "json")
+    assert re.fullmatch(r"2026-11-25T00:00:00[+-]\d\d:\d\d", json.loads(result.stdout)["made"])
+
+
+def test_a_date_that_is_not_a_date_is_refused_with_the_format_allowed(
+    run_cli: Cli, answers_file: Callable[[str], Path]
+) -> None:
+    result = run_cli("--answers", str(answers_file(EXAMPLE_ANSWERS)), "--date", "yesterday")
+    assert result.exit_code == 2
+    assert "--date: 'yesterday' is not a date and time. Use ISO 8601, like 2026-11-25T17:10+01:00" in result.stderr
+    assert result.stdout == ""
+
+
+def test_plain_text_keeps_source_numbers_out_of_sentences(run_cli: Cli, answers_file: Callable[[str], Path]) -> None:
+    report = run_cli("--answers", str(answers_file(EXAMPLE_ANSWERS))).stdout
+    body = report[: report.rindex("\nSources\n")]
+    assert not re.search(r"\[\d+(, \d+)*\]", body)
+    assert re.search(r"^   Sources: \d+(, \d+)*$", body, re.MULTILINE)  # after each caution
+    assert re.search(r"^Sources: \d+(, \d+)*$", body, re.MULTILINE)  # after each list
+
+
+def test_saved_answers_are_an_answers_file_with_contract_ids(
+    run_cli: Cli, answers_file: Callable[[str], Path], tmp_path: Path
+) -> None:
+    target = tmp_path / "saved.yaml"
+    result = run_cli("--answers", str(answers_file(EXAMPLE_ANSWERS)), "--save-answers", str(target))
+    assert result.exit_code == 0
+    assert f"Saved your answers to {target}" in result.stderr
+    assert yaml.safe_load(target.read_text(encoding="utf-8")) == yaml.safe_load(EXAMPLE_ANSWERS)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_saved_answers_score_to_the_same_report(
+    run_cli: Cli, answers_file: Callable[[str], Path], tmp_path: Path
+) -> None:
+    target = tmp_path / "saved.yaml"
+    first = run_cli("--answers", str(answers_file(EXAMPLE_ANSWERS)), "--save-answers", str(target), "--date", DATE)
+    second = run_cli("--answers", str(target), "--date", DATE)
+    assert first.stdout == second.stdout
+
+
+def test_saving_answers_never_replaces_a_file_without_force(
+    run_cli: Cli, answers_file: Callable[[str], Path], tmp_path: Path
+) -> None:
+    target = tmp_path / "saved.yaml"
+    target.write_text("mine\n", encoding="utf-8")
+    result = run_cli("--answers", str(answers_file(EXAMPLE_ANSWERS)), "--save-answers", str(target))
+    assert result.exit_code == 2
+    assert "saved.yaml: this file already exists. Use --force to replace it" in result.stderr
+    assert target.read_text(encoding="utf-8") == "mine\n"
+    assert result.stdout == ""
+
+
+def test_force_lets_saved_answers_replace_a_file(
+    run_cli: Cli, answers_file: Callable[[str], Path], tmp_path: Path
+) -> None:
+    target = tmp_path / "saved.yaml"
+    target.write_text("mine\n", encoding="utf-8")
+    result = run_cli("--answers", str(answers_file(EXAMPLE_ANSWERS)), "--save-answers", str(target), "--force")
+    assert result.exit_code == 0
+    assert "frequency: several_daily" in target.read_text(encoding="utf-8")
+
+
+def test_a_partial_file_from_a_pipe_is_still_refused_with_every_problem(run_cli: Cli) -> None:
+    result = run_cli("--answers", "-", input="symptoms: [none]\nfrequency: daily\n")
+    assert result.exit_code == 2
+    assert "'duration' needs an answer" in result.stderr
+    assert "'liver_conditions' needs an answer" in result.stderr
