@@ -85,6 +85,17 @@ def check(
             help="With --format fhir: ids repeatable from TEXT (otherwise random, new each run).",
         ),
     ] = None,
+    region: Annotated[
+        str | None,
+        typer.Option(
+            "--region",
+            metavar="CC",
+            help=(
+                "Country of the help numbers: AU, CA, ES, GB (or UK), MX or US (default: from the locale, "
+                "like es_MX.UTF-8; with no country there, US numbers; another country: its local emergency number)."
+            ),
+        ),
+    ] = None,
     lang: Annotated[
         Language | None,
         typer.Option("--lang", help="Language of questions and report (default: from LC_ALL / LANG, else en)."),
@@ -109,11 +120,13 @@ def check(
             _refuse_options_meant_for_the_check(ctx)
         return
     with user_errors(debug=debug):
-        run(Options(answers, output_format, output, force, questions, plain, seed, save_answers, date))
+        run(Options(answers, output_format, output, force, questions, plain, seed, save_answers, date, region))
 
 
 # Options of the self-check itself; --lang and --debug apply to every command.
-_CHECK_ONLY = ("answers", "output_format", "output", "force", "questions", "plain", "seed", "save_answers", "date")
+_CHECK_ONLY = (
+    "answers", "output_format", "output", "force", "questions", "plain", "seed", "save_answers", "date", "region",
+)  # fmt: skip
 
 
 def _refuse_options_meant_for_the_check(ctx: typer.Context) -> None:

@@ -46,6 +46,18 @@ def choose(option: str | None, environ: dict[str, str] | None = None) -> str:
     return DEFAULT
 
 
+def territory(environ: dict[str, str] | None = None) -> str | None:
+    """The country of the locale (es_MX.UTF-8 -> MX), in the order choose() reads; None without one."""
+    env = os.environ if environ is None else environ
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(variable, "")
+        if value:
+            name = value.split(".")[0].split("@")[0]
+            country = name.split("_")[1] if "_" in name else ""
+            return country.upper() if len(country) == 2 and country.isascii() and country.isalpha() else None
+    return None
+
+
 def activate(language: str) -> None:
     global _active, _language
     _language = language if language in SUPPORTED else DEFAULT

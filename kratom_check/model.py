@@ -38,6 +38,9 @@ SourceKeys = Annotated[tuple[Id, ...], Spec(min_length=1)]
 Version = Annotated[str, Spec(pattern=r"^\d+\.\d+\.\d+$")]
 """A questionnaire version, like 1.1.0."""
 LevelIds = tuple[Id, ...]
+RegionCode = Annotated[
+    str, Spec(pattern=r"^[A-Z]{2}$", description="An ISO 3166-1 alpha-2 country code, like AU; ZZ: any other.")
+]
 
 # Field names that are Python keywords carry a trailing underscore; the file uses the plain word.
 ALIASES = {"any_": "any", "all_": "all", "not_": "not", "is_": "is"}
@@ -135,6 +138,9 @@ class Caution(NamedTuple):
     text: Text
     next_step: Text
     sources: SourceKeys
+    regions: Annotated[
+        tuple[RegionCode, ...], Spec(min_length=1, description="Only in these countries (it names their services).")
+    ] | None = None
 
 
 AdviceKind = Literal["act_now", "watch_for", "next_step", "ask_clinician", "good_to_know"]
@@ -157,6 +163,9 @@ class Advice(NamedTuple):
     when: Condition | None = None
     text: Annotated[Text, REQUIRED] = ""
     sources: Annotated[SourceKeys, REQUIRED] = ()
+    regions: Annotated[
+        tuple[RegionCode, ...], Spec(min_length=1, description="Only in these countries (it names their services).")
+    ] | None = None
 
 
 class Resource(NamedTuple):
@@ -169,17 +178,29 @@ class Resource(NamedTuple):
     sources: Annotated[SourceKeys, REQUIRED] = ()
 
 
+class Region(NamedTuple):
+    """A country's help: the lines a report lists for it, and its emergency number for every text."""
+
+    code: RegionCode
+    name: Annotated[Text, Spec(description='The country as "Help in ..." reads: "the United States", "Australia".')]
+    emergency: Annotated[
+        Text, Spec(description="What {emergency} becomes in every text: the number to call there, or words.")
+    ]
+    resources: Annotated[tuple[Resource, ...], Spec(min_length=1), REQUIRED] = ()
+
+
 class Source(NamedTuple):
     title: Text
     publisher: Text
-    year: Annotated[int, Spec(ge=1900, le=2100)]
+    year: Annotated[int, Spec(ge=1900, le=2100, description="Left out for an undated web page.")] | None = None
     url: Annotated[
         str,
         Spec(
             pattern=r"^https?://\S+$",
             description="Where a reader can check the source: a web page, or https://doi.org/ and the DOI.",
         ),
-    ]
+        REQUIRED,
+    ] = ""
 
 
 class QuestionnaireFields(NamedTuple):
@@ -200,6 +221,15 @@ class QuestionnaireFields(NamedTuple):
     cautions: tuple[Caution, ...] = ()
     advice: Annotated[tuple[Advice, ...], Spec(min_length=1), REQUIRED] = ()
     resources: tuple[Resource, ...] = ()
+    regions: Annotated[
+        tuple[Region, ...],
+        Spec(
+            description=(
+                "Help by country; the first is the default. A report keeps the one in use, its lines added to "
+                "`resources`. Code ZZ is for any other country: it names no number."
+            )
+        ),
+    ] = ()
     sources: Annotated[dict[Id, Source], Spec(min_length=1), REQUIRED] = {}  # noqa: RUF012 - never mutated
 
 
@@ -220,9 +250,15 @@ class Questionnaire(QuestionnaireFields):
     def level(self, level_id: str) -> Level:
         return self.levels[self.level_rank[level_id]]
 
+    @property
+    def region(self) -> Region | None:
+        """The country whose help a report gives (after load() chose it), or None without regions."""
+        return self.regions[0] if self.regions else None
+
 
 MODEL_TYPES: tuple[type[Any], ...] = (
-    Condition, Choice, Question, Level, Factor, Overall, Rule, Caution, Advice, Resource, Source, QuestionnaireFields,
+    Condition, Choice, Question, Level, Factor, Overall, Rule, Caution, Advice, Resource, Region, Source,
+    QuestionnaireFields,
 )  # fmt: skip
 """Every class of the definition, for the validation that is derived from them."""
 

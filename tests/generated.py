@@ -80,8 +80,12 @@ def regenerate() -> list[str]:
     root = README.parent
     source = root / "questions.yaml"
     model = questionnaire_module.load_checked(str(source))
+    from kratom_check.load.regions import in_region
+    from kratom_check.model import from_data, to_data
+
+    as_read = from_data(in_region(to_data(model), None))  # the default country's numbers, as a report shows
     outputs = {
-        README: render_readme(README.read_text(encoding="utf-8"), model),
+        README: render_readme(README.read_text(encoding="utf-8"), as_read),
         compiled.COMPILED: compiled.text(source, model),
         root / "questionnaire.schema.json": questionnaire_module.json_schema_text(),
         root / "answers.schema.json": answers.json_schema_text(model),

@@ -235,7 +235,7 @@ def test_plain_text_report_for_an_urgent_level_starts_with_contacts(run_cli: Run
     text = EXAMPLE_ANSWERS.replace("symptoms: [none]", "symptoms: [yellow_skin_eyes]")
     output = run_cli("--plain", input=text).stdout
     before_result = output.split("Your result:")[0]
-    assert before_result.startswith("Get help now\n- Emergency: Call 911.")
+    assert before_result.startswith("Get help now in the United States\n- Emergency: Call 911.")
     assert "- Poison Help: Call 1-800-222-1222." in before_result
 
 

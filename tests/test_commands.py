@@ -263,4 +263,9 @@ def test_html_report_escapes_questionnaire_text(run_cli: Run, tmp_path: Path) ->
 
 
 def test_packaged_questionnaire_loads_the_same_either_way() -> None:
-    assert questionnaire.load() == questionnaire.load_checked()
+    from kratom_check.load.regions import in_region
+    from kratom_check.model import from_data, to_data
+
+    for code in (None, "AU", "ZZ"):
+        checked = from_data(in_region(to_data(questionnaire.load_checked()), code, from_locale=True))
+        assert questionnaire.load(None, None, code, from_locale=True) == checked

@@ -12,6 +12,7 @@ import textstat  # type: ignore[import-untyped]
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kratom_check.load import questionnaire as questionnaire_module
 from kratom_check.load import wording as language
 from kratom_check.model import Questionnaire
 from kratom_check.render import text as report
@@ -77,6 +78,11 @@ EVIDENCE_KEYS = {
     "lifeline988",
 }  # fmt: skip
 SEARCHED_KEYS = {"fda_heavy_metals2019"}
+REGION_KEYS = {  # official pages for other countries' help numbers: docs/content.md, "Help by country"
+    "acma_000", "sa_health_drug_emergency", "qld_poisons_info", "canada_good_samaritan", "ontario_poison_centre",
+    "sante_montreal_poison", "sacyl_intoxicacion", "castilla_la_mancha_112", "nhs_poisoning", "npis_public",
+    "nidirect_poisoning", "gob_mx_911",
+}  # fmt: skip
 
 GENERIC_WORDS = {"yes", "no"}  # the yes/no question kind's own vocabulary
 
@@ -193,17 +199,20 @@ def test_median_reading_grade_is_6_or_below(questionnaire: Questionnaire) -> Non
 
 
 def test_every_source_is_from_the_evidence_brief_or_documented_search(questionnaire: Questionnaire) -> None:
-    assert set(questionnaire.sources) <= EVIDENCE_KEYS | SEARCHED_KEYS
+    assert set(questionnaire.sources) <= EVIDENCE_KEYS | SEARCHED_KEYS | REGION_KEYS
 
 
-def test_every_source_is_cited_somewhere(questionnaire: Questionnaire) -> None:
-    cited = {
-        key
-        for section in (questionnaire.rules, questionnaire.cautions, questionnaire.advice, questionnaire.resources)
-        for item in section
-        for key in item.sources
-    }
-    assert set(questionnaire.sources) == cited
+def test_every_region_source_is_cited_in_the_help_by_country_table() -> None:
+    table = (REPO / "docs" / "content.md").read_text(encoding="utf-8").split("### Help by country\n", 1)[1]
+    assert all(f"`{key}`" in table.split("\n#", 1)[0] for key in REGION_KEYS)
+
+
+def test_every_source_is_cited_somewhere() -> None:
+    every_country = questionnaire_module.load_checked()
+    lines = (every_country.rules, every_country.cautions, every_country.advice, every_country.resources)
+    regional = tuple(region.resources for region in every_country.regions)
+    cited = {key for section in (*lines, *regional) for item in section for key in item.sources}
+    assert set(every_country.sources) == cited
 
 
 @pytest.mark.parametrize(
@@ -221,11 +230,20 @@ def test_each_required_topic_has_its_own_caution(questionnaire: Questionnaire, c
     assert caution_id in {caution.id for caution in questionnaire.cautions}
 
 
-def test_treatment_caution_names_the_medicines_and_the_helpline(questionnaire: Questionnaire) -> None:
+def test_treatment_caution_names_the_medicines(questionnaire: Questionnaire) -> None:
     (caution,) = [c for c in questionnaire.cautions if c.id == "opioid_treatment"]
     words = f"{caution.text} {caution.next_step}"
-    for name in ("buprenorphine", "methadone", "naltrexone", "1-800-662-4357"):
+    for name in ("buprenorphine", "methadone", "naltrexone"):
         assert name in words
+
+
+def test_a_us_report_with_the_treatment_caution_lists_the_treatment_helpline(questionnaire: Questionnaire) -> None:
+    """The helpline number moved from the caution to the US help lines, so no other country is sent to it."""
+    from kratom_check.score.reference import score
+
+    assessment = score(questionnaire, {"opioids": ("not_prescribed",)})
+    assert "opioid_treatment" in [caution.id for caution in assessment.cautions]
+    assert "Call 1-800-662-4357" in [line.contact for line in (*assessment.lead_resources, *assessment.resources)]
 
 
 def test_seven_oh_caution_mentions_the_2025_fda_action(questionnaire: Questionnaire) -> None:

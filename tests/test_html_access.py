@@ -85,12 +85,12 @@ def _urgent(questionnaire: Questionnaire) -> Assessment:
     return assessment
 
 
-def _contact_runs(page: _Page) -> list[Run]:
-    """Text of the lead contacts and of "Where to get help", without the source references."""
+def _contact_runs(page: _Page, questionnaire: Questionnaire) -> list[Run]:
+    """Text of the lead contacts and of the country's help lines, without the source references."""
     return [
         run
         for run in page.runs
-        if (run.inside("div.contacts") or (run.section == heading("resources") and run.inside("li")))
+        if (run.inside("div.contacts") or (run.section == heading("resources", questionnaire) and run.inside("li")))
         and not run.inside("h2")
         and not run.inside("span.refs")
     ]
@@ -98,7 +98,7 @@ def _contact_runs(page: _Page) -> list[Run]:
 
 def test_get_help_now_is_a_heading_inside_the_contacts_block(questionnaire: Questionnaire) -> None:
     page = _parsed(_urgent(questionnaire), questionnaire)
-    headings = [run for run in page.runs if run.text.strip() == heading("lead")]
+    headings = [run for run in page.runs if run.text.strip() == heading("lead", questionnaire)]
     assert len(headings) == 1
     assert headings[0].tags[-1] == "h2"
     assert headings[0].inside("div.contacts")
@@ -107,7 +107,7 @@ def test_get_help_now_is_a_heading_inside_the_contacts_block(questionnaire: Ques
 def test_every_phone_number_in_lead_contacts_and_resources_is_a_tel_link_to_its_digits(
     questionnaire: Questionnaire,
 ) -> None:
-    runs = _contact_runs(_parsed(_urgent(questionnaire), questionnaire))
+    runs = _contact_runs(_parsed(_urgent(questionnaire), questionnaire), questionnaire)
     numbers = [(match.group(), run) for run in runs for match in PHONE_LIKE.finditer(run.text)]
     assert numbers
     for shown, run in numbers:
@@ -122,7 +122,8 @@ def test_every_phone_number_in_lead_contacts_and_resources_is_a_tel_link_to_its_
 def test_the_emergency_poison_and_crisis_numbers_are_tel_links(
     questionnaire: Questionnaire, shown: str, where: str
 ) -> None:
-    links = [run for run in _contact_runs(_parsed(_urgent(questionnaire), questionnaire)) if run.text == shown]
+    runs = _contact_runs(_parsed(_urgent(questionnaire), questionnaire), questionnaire)
+    links = [run for run in runs if run.text == shown]
     assert links
     for run in links:
         assert run.inside(where)

@@ -40,11 +40,12 @@ class Options(NamedTuple):
     seed: str | None
     save_answers: Path | None
     date: str | None
+    region: str | None = None
 
 
 def run(options: Options) -> None:
     from ..errors import OutputError
-    from ..i18n import _, language
+    from ..i18n import _, language, territory
     from ..load.questionnaire import load
     from ..render import save as saving
     from ..score.reference import score
@@ -55,7 +56,8 @@ def run(options: Options) -> None:
     if options.save_answers is not None:
         saving.check_destination(options.save_answers, force=options.force)
     made = made_at(options.date)
-    model = load(options.questions, language())
+    region, from_locale = (options.region, False) if options.region else (territory(), True)
+    model = load(options.questions, language(), region, from_locale=from_locale)
     checked, interviewed = _answers(model, options)
     for warning in checked.warnings:
         say(_("Note: {warning}").format(warning=warning))
@@ -126,7 +128,7 @@ def warning_for(model: Questionnaire) -> Callable[[dict[str, tuple[str, ...]]], 
 
     def warning(chosen: dict[str, tuple[str, ...]]) -> list[tuple[str, str]]:
         lines = help_now_lines(score(model, chosen))
-        return [("", heading("lead")), *lines] if lines else []
+        return [("", heading("lead", model)), *lines] if lines else []
 
     return warning
 

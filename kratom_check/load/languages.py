@@ -63,6 +63,25 @@ def text_slots(data: dict[str, Any]) -> Iterator[Slot]:
             for choice in choices if isinstance(choices, list) else ():
                 if isinstance(choice, dict) and isinstance(choice.get("id"), str) and "label" in choice:
                     yield f"questions.{item['id']}.choices.{choice['id']}", choice, "label", False
+    regions = data.get("regions")
+    for region in regions if isinstance(regions, list) else ():
+        if not (isinstance(region, dict) and isinstance(region.get("code"), str)):
+            continue
+        prefix = f"regions.{region['code']}"
+        for field in ("name", "emergency"):
+            if isinstance(region.get(field), str):
+                yield f"{prefix}.{field}", region, field, False
+        lines = region.get("resources")
+        for item in lines if isinstance(lines, list) else ():
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                for field in SECTION_FIELDS["resources"]:
+                    if item.get(field) is not None:
+                        yield (
+                            f"{prefix}.resources.{item['id']}.{field}",
+                            item,
+                            field,
+                            f"resources.{field}" in PARAGRAPHS,
+                        )
 
 
 def dump(questionnaire: Questionnaire) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from .. import safe_yaml
 from ..errors import QuestionnaireError
-from ..model import Questionnaire, from_data
+from ..model import Questionnaire, from_data, to_data
 
 __all__ = ["Questionnaire", "from_document", "load", "load_checked", "packaged_path"]
 
@@ -25,21 +25,29 @@ def packaged_path() -> Path:
     return Path(__file__).resolve().parent.parent.parent / "questions.yaml"
 
 
-def load(path: str | None = None, language: str | None = None) -> Questionnaire:
-    """A questionnaire in `language` (its own first language when None), checked unless it is the
-    packaged one with a current pre-checked copy; raise QuestionnaireError listing every problem."""
+def load(
+    path: str | None = None, language: str | None = None, region: str | None = None, *, from_locale: bool = False
+) -> Questionnaire:
+    """A questionnaire in `language` (its own first language when None) with the help of one country
+    (see regions.in_region), checked unless it is the packaged one with a current pre-checked copy;
+    raise QuestionnaireError listing every problem."""
+    from .regions import in_region
+
     source = packaged_path() if path is None else Path(path)
     if path is None:
         from .compiled import trusted_data
 
         data = trusted_data(source)
         if data is not None:
-            return from_data(_in_language(data, source, language))
+            return from_data(in_region(_in_language(data, source, language), region, from_locale=from_locale))
         path = str(source)
     document = safe_yaml.load_document(path, QuestionnaireError)
     if path != "-":
         document.data = _in_language(_with_aliases(document.data, source), source, language)
-    return from_document(document)
+    model = from_document(document)
+    if not model.regions:
+        return model
+    return from_data(in_region(to_data(model), region, from_locale=from_locale))
 
 
 def _in_language(data: Any, source: Path, language: str | None) -> Any:

@@ -8,6 +8,7 @@ is checked below, in code that names no field twice.
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from collections.abc import Iterator
@@ -27,7 +28,17 @@ from pydantic import (
 
 from .. import model as definition
 from ..errors import shown
-from ..model import ALIASES, ID_PATTERN, MODEL_TYPES, TEXT_PATTERN, Condition, Questionnaire, QuestionnaireFields, Spec
+from ..model import (
+    ALIASES,
+    ID_PATTERN,
+    MODEL_TYPES,
+    TEXT_PATTERN,
+    Condition,
+    Questionnaire,
+    QuestionnaireFields,
+    Spec,
+    to_data,
+)
 from ..safe_yaml import Document, dotted
 
 
@@ -145,7 +156,9 @@ def _fields_of(cls: type[Any], names: dict[type[Any], str]) -> tuple[dict[str, A
         if rules.get("one_or_list"):
             one = _translate(definition.Id, names)
             validators[f"_one_or_list_{name}"] = field_validator(
-                name, mode="before", json_schema_input_type=one | list[one]  # type: ignore[valid-type]
+                name,
+                mode="before",
+                json_schema_input_type=one | list[one],  # type: ignore[valid-type]
             )(_one_or_list)
     return fields, validators
 
@@ -271,23 +284,62 @@ def cross_check(model: Questionnaire) -> list[Problem]:
     problems += _check_thresholds(("overall", "thresholds"), model.overall.thresholds, levels)
 
     all_questions = list(model.questions_by_id)
-    for section in ("rules", "cautions", "advice", "resources"):
-        for index, item in enumerate(getattr(model, section)):
-            path: tuple[Any, ...] = (section, index)
-            for key_index, key in enumerate(item.sources):
-                known((*path, "sources", key_index), key, sources, "source")
-            when = getattr(item, "when", None)
-            if when is not None:
-                problems += _check_condition(model, when, (*path, "when"), allowed_questions=all_questions)
-                if section == "rules" and _uses_not(when):
-                    problems.append(((*path, "when"), "a rule may not use 'not': rules only raise the level"))
-            for field in ("level", "severity"):
-                if hasattr(item, field):
-                    known((*path, field), getattr(item, field), levels, "level")
-            for field in ("levels", "lead_at"):
-                for l_index, level in enumerate(getattr(item, field, None) or ()):
-                    known((*path, field, l_index), level, levels, "level")
+    region_codes = [region.code for region in model.regions]
+    problems += _duplicates("regions", region_codes)
+    items: list[tuple[tuple[Any, ...], Any]] = [
+        ((section, index), item)
+        for section in ("rules", "cautions", "advice", "resources")
+        for index, item in enumerate(getattr(model, section))
+    ]
+    for r_index, region in enumerate(model.regions):
+        problems += _duplicates(("regions", r_index, "resources"), [item.id for item in region.resources])
+        items += [(("regions", r_index, "resources", index), item) for index, item in enumerate(region.resources)]
+    for path, item in items:
+        section = path[0]
+        for key_index, key in enumerate(item.sources):
+            known((*path, "sources", key_index), key, sources, "source")
+        when = getattr(item, "when", None)
+        if when is not None:
+            problems += _check_condition(model, when, (*path, "when"), allowed_questions=all_questions)
+            if section == "rules" and _uses_not(when):
+                problems.append(((*path, "when"), "a rule may not use 'not': rules only raise the level"))
+        for field in ("level", "severity"):
+            if hasattr(item, field):
+                known((*path, field), getattr(item, field), levels, "level")
+        for field in ("levels", "lead_at"):
+            for l_index, level in enumerate(getattr(item, field, None) or ()):
+                known((*path, field, l_index), level, levels, "level")
+        for c_index, code in enumerate(getattr(item, "regions", None) or ()):
+            known((*path, "regions", c_index), code, region_codes, "region")
+    problems += _placeholder_problems(model)
     return problems
+
+
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def _placeholder_problems(model: Questionnaire) -> list[Problem]:
+    """{emergency} is the only placeholder, and it needs regions to say what it becomes."""
+    from .languages import text_slots
+
+    problems: list[Problem] = []
+    for key, container, field, _paragraph in text_slots(to_data(model)):
+        for name in PLACEHOLDER.findall(str(container[field])):
+            if name != "emergency":
+                problems.append((_slot_path(model, key), f"unknown placeholder '{{{name}}}' (known: {{emergency}})"))
+            elif not model.regions:
+                problems.append((_slot_path(model, key), "{emergency} needs a 'regions' list to say what it becomes"))
+    return problems
+
+
+def _slot_path(model: Questionnaire, key: str) -> tuple[Any, ...]:
+    """A text key ("cautions.naloxone.next_step") as the path to its place in the file, for the line."""
+    parts = key.split(".")
+    if len(parts) >= 3 and parts[0] in ("levels", "questions", "factors", "rules", "cautions", "advice", "resources"):
+        ids = [item.id for item in getattr(model, parts[0])]
+        if parts[1] in ids:
+            return (parts[0], ids.index(parts[1]), *parts[2:])
+    return tuple(parts)
 
 
 def _duplicates(path: str | tuple[Any, ...], ids: list[str] | tuple[str, ...]) -> list[Problem]:
@@ -367,9 +419,7 @@ def _raises_the_level(model: Questionnaire, question_id: str) -> bool:
     return any(leaf.answer == question_id for rule in model.rules for leaf in rule.when.leaves())
 
 
-def _hiding_problems(
-    model: Questionnaire, question_id: str, ask_if: Condition, path: tuple[Any, ...]
-) -> list[Problem]:
+def _hiding_problems(model: Questionnaire, question_id: str, ask_if: Condition, path: tuple[Any, ...]) -> list[Problem]:
     """An ask_if that a riskier answer could turn false would hide a question that raises the level, and
     adding a risk factor could then lower the result. Only conditions that stay true as answers get
     riskier are allowed here: no 'not', no exclusive choice in 'includes', and an 'is' that keeps every
@@ -393,15 +443,17 @@ def _hiding_problems(
                 for choice in asked.choices
                 if choice.id not in node.is_
                 and any(
-                    other is not None and all(choice.points.get(f, 0) >= p for f, p in other.points.items())
+                    other is not None
+                    and all(choice.points.get(f, 0) >= p for f, p in other.points.items())
                     and choice.points != other.points
                     for other in named
                 )
             ]
             if riskier:
                 problems.append(
-                    (node_path, f"{why}: its ask_if names some choices of '{asked.id}' but not the riskier "
-                     f"'{riskier[0]}'")
+                    (
+                        node_path,
+                        f"{why}: its ask_if names some choices of '{asked.id}' but not the riskier '{riskier[0]}'",
+                    )
                 )
     return problems
-

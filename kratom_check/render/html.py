@@ -58,12 +58,14 @@ def _resource(assessment: Assessment, line: ResourceLine) -> str:
     return f'{resource_text(shown)} <span class="refs">{escape(refs(assessment, line))}</span>'
 
 
-def _section(key: str, items: Iterable[str], *, numbered: bool = False) -> str:
+def _section(
+    key: str, items: Iterable[str], *, numbered: bool = False, questionnaire: Questionnaire | None = None
+) -> str:
     rows = [f"<li>{item}</li>" for item in items]
     if not rows:
         return ""
     tag = "ol" if numbered else "ul"
-    return f"<h2>{escape(heading(key))}</h2>\n<{tag}>\n" + "\n".join(rows) + f"\n</{tag}>"
+    return f"<h2>{escape(heading(key, questionnaire))}</h2>\n<{tag}>\n" + "\n".join(rows) + f"\n</{tag}>"
 
 
 def page(assessment: Assessment, questionnaire: Questionnaire) -> str:
@@ -74,7 +76,7 @@ def page(assessment: Assessment, questionnaire: Questionnaire) -> str:
             [_cited(assessment, line) for line in assessment.act_now]
             + [_resource(assessment, line) for line in assessment.lead_resources]
         )
-        contacts = f'<div class="contacts">\n<h2>{escape(heading("lead"))}</h2>\n{lines}\n</div>'
+        contacts = f'<div class="contacts">\n<h2>{escape(heading("lead", questionnaire))}</h2>\n{lines}\n</div>'
     cautions = (
         f'{_cited(assessment, caution)}<br><span class="next">{escape(heading("next_step"))}: '
         f"{escape(caution.next_step)}</span>"
@@ -110,7 +112,9 @@ def page(assessment: Assessment, questionnaire: Questionnaire) -> str:
         cautions=_section("cautions", cautions, numbered=True),
         next_steps=_section("next_steps", (_cited(assessment, line) for line in assessment.next_steps)),
         ask_clinician=_section("ask_clinician", (_cited(assessment, line) for line in assessment.ask_clinician)),
-        resources=_section("resources", (_resource(assessment, line) for line in assessment.resources)),
+        resources=_section(
+            "resources", (_resource(assessment, line) for line in assessment.resources), questionnaire=questionnaire
+        ),
         answers="\n".join(answers),
         notice="<ul>" + "".join(f"<li>{escape(notice)}</li>" for notice in assessment.notice) + "</ul>",
         sources="<ol>\n" + "\n".join(f"<li>{source}</li>" for source in sources) + "\n</ol>",

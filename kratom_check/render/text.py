@@ -39,8 +39,17 @@ _HEADINGS = {
 }
 
 
-def heading(key: str) -> str:
-    """A report heading in the active language."""
+_HEADINGS_IN_A_COUNTRY = {
+    "lead": N_("Get help now in {country}"),
+    "resources": N_("Help in {country}"),
+}
+
+
+def heading(key: str, questionnaire: Questionnaire | None = None) -> str:
+    """A report heading in the active language; help headings say which country their numbers are for."""
+    region = questionnaire.region if questionnaire is not None else None
+    if region is not None and key in _HEADINGS_IN_A_COUNTRY:
+        return _(_HEADINGS_IN_A_COUNTRY[key]).format(country=region.name)
     return _(_HEADINGS[key])
 
 
@@ -109,7 +118,8 @@ def recap_lines(assessment: Assessment) -> list[str]:
 
 
 def source_text(source: Source) -> str:
-    return f"{source.title}. {source.publisher}, {source.year}. {source.url}"
+    year = _("undated") if source.year is None else source.year
+    return f"{source.title}. {source.publisher}, {year}. {source.url}"
 
 
 FULL_CAUTIONS = 4
@@ -185,7 +195,7 @@ def layout(
     def add_heading(key: str, heading_style: str = "bold underline") -> None:
         if entries:
             entries.append(None)
-        entries.append(Entry((((heading(key), heading_style),),), heading=True))
+        entries.append(Entry((((heading(key, questionnaire), heading_style),),), heading=True))
 
     def cited(line: Line, body: str, body_style: str = "") -> tuple[Segment, ...]:
         if sources_apart:
@@ -322,7 +332,7 @@ def markdown(assessment: Assessment, questionnaire: Questionnaire) -> str:
     def section(key: str, items: Sequence[str], *, numbered: bool = False) -> None:
         if not items:
             return
-        lines.extend([f"## {heading(key)}", ""])
+        lines.extend([f"## {heading(key, questionnaire)}", ""])
         for number, entry in enumerate(items, 1):
             lines.append(f"{number}. {entry}" if numbered else f"- {entry}")
         lines.append("")
@@ -382,6 +392,7 @@ def as_dict(assessment: Assessment, questionnaire: Questionnaire) -> dict[str, A
         "format_version": REPORT_FORMAT_VERSION,
         "language": language(),
         "made": assessment.made or None,
+        "region": {"code": region.code, "name": region.name} if (region := questionnaire.region) else None,
         "questionnaire": {"id": assessment.questionnaire_id, "version": assessment.questionnaire_version},
         "level": assessment.level,
         "level_name": assessment.level_name,
