@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from . import __version__
-from .commands import batch, export, schema, template, validate
+from .commands import batch, export, history, schema, template, validate
 from .commands.check import Format, Options, run
 from .edge import say, user_errors
 
@@ -65,6 +65,13 @@ def check(
             help="Also save your answers as an answers file (private, mode 0600), to run again or share.",
         ),
     ] = None,
+    save: Annotated[
+        bool,
+        typer.Option(
+            "--save",
+            help="Add this check to your private history on this computer (see: kratom-check history).",
+        ),
+    ] = False,
     date: Annotated[
         str | None,
         typer.Option(
@@ -110,7 +117,7 @@ def check(
     With no --answers, it asks the questions in the terminal. If standard input is not a
     terminal, it reads an answers file from there. An answers file with some answers missing is
     completed by asking those questions in a terminal. Nothing is sent anywhere; nothing is saved
-    unless you use --output or --save-answers.
+    unless you use --output, --save-answers or --save.
     """
     from . import i18n
 
@@ -120,12 +127,13 @@ def check(
             _refuse_options_meant_for_the_check(ctx)
         return
     with user_errors(debug=debug):
-        run(Options(answers, output_format, output, force, questions, plain, seed, save_answers, date, region))
+        run(Options(answers, output_format, output, force, questions, plain, seed, save_answers, date, region, save))
 
 
 # Options of the self-check itself; --lang and --debug apply to every command.
 _CHECK_ONLY = (
     "answers", "output_format", "output", "force", "questions", "plain", "seed", "save_answers", "date", "region",
+    "save",
 )  # fmt: skip
 
 
@@ -163,6 +171,7 @@ app.command("validate")(validate.validate)
 app.command("schema")(schema.schema)
 app.command("template")(template.template)
 app.add_typer(export.export_app, name="export")
+app.add_typer(history.history_app, name="history")
 app.command("batch")(batch.batch)
 
 
@@ -191,6 +200,14 @@ def main() -> None:
     _hint_at_a_file_given_as_a_command(arguments)
     if "--debug" in arguments:
         arguments = ["--debug", *(argument for argument in arguments if argument != "--debug")]
+    if arguments[:1] == ["history"]:
+        try:
+            if history.quick_listing(arguments[1:]):
+                return
+        except typer.Exit as done:
+            raise SystemExit(done.exit_code) from None
+        finally:
+            gc.freeze()
     try:
         app(args=arguments, prog_name="kratom-check")
     finally:

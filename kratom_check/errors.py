@@ -63,6 +63,12 @@ class OutputError(KratomCheckError):
     heading = N_("The report was not saved.")
 
 
+class HistoryError(KratomCheckError):
+    """The private history could not be read or written (the report itself is never lost to it)."""
+
+    heading = N_("The history could not be used.")
+
+
 class UsageError(KratomCheckError):
     """The command line asks for something the command cannot do as written."""
 

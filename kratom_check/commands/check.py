@@ -41,6 +41,7 @@ class Options(NamedTuple):
     save_answers: Path | None
     date: str | None
     region: str | None = None
+    save: bool = False
 
 
 def run(options: Options) -> None:
@@ -65,6 +66,14 @@ def run(options: Options) -> None:
         saving.write_atomically(options.save_answers, answers_file(model, checked, made), force=options.force)
         say(_("Saved your answers to {path}").format(path=options.save_answers))
     assessment = score(model, checked.values)._replace(made=made)
+    history_problem = None
+    if options.save:
+        from ..errors import HistoryError
+
+        try:
+            assessment = save_in_history(model, assessment)
+        except HistoryError as problem:
+            history_problem = problem
     on_terminal = sys.stdout.isatty()
     if output is not None:
         content = render(options.output_format, assessment, model, seed=options.seed)
@@ -79,10 +88,39 @@ def run(options: Options) -> None:
             raise typer.Exit(2) from None
         say(_("Saved the report to {path}").format(path=output))
         _recap_on_standard_error(assessment)
-        return
-    _print_report(options, assessment, model)
-    if interviewed and not on_terminal:
-        _recap_on_standard_error(assessment)
+    else:
+        _print_report(options, assessment, model)
+        if interviewed and not on_terminal:
+            _recap_on_standard_error(assessment)
+    if history_problem is not None:
+        # The report is out; the history's problem is said last, where it is seen, and the exit code tells scripts.
+        say(_("Error: {message}").format(message=history_problem.message) + " " + _("The report above is complete."))
+        raise typer.Exit(history_problem.exit_code)
+
+
+def save_in_history(model: Questionnaire, assessment: Assessment) -> Assessment:
+    """Add this check to the private history; the report then says so, and what changed since last time."""
+    from ..ask.answers import as_contract
+    from ..i18n import language
+    from ..score.changes import since_last
+    from ..store import history
+
+    _id, previous = history.add(
+        made=assessment.made,
+        questionnaire_id=model.id,
+        questionnaire_version=model.version,
+        language=language(),
+        region=model.region.code if model.region else None,
+        answers=as_contract(dict(assessment.answers), model),
+        level=assessment.level,
+        areas={factor.id: factor.level for factor in assessment.factors},
+    )
+    saved = assessment._replace(saved_in=str(history.location()))
+    if previous is None:
+        return saved
+    return saved._replace(
+        since_last=since_last(model, assessment, previous.made, previous.level, previous.areas, previous.answers)
+    )
 
 
 def _answers(model: Questionnaire, options: Options) -> tuple[CheckedAnswers, bool]:

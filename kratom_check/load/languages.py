@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .. import safe_yaml
 from ..errors import QuestionnaireError
 from ..model import Questionnaire, to_data
 
@@ -98,6 +97,8 @@ def translations_path(questionnaire_path: Path, language: str) -> Path:
 
 
 def load_translations(path: Path) -> dict[str, str]:
+    from .. import safe_yaml
+
     document = safe_yaml.load_document(str(path), QuestionnaireError)
     if not isinstance(document.data, dict):
         raise QuestionnaireError(f"{path}: a translation file is a mapping of text key to translated text.")

@@ -6,22 +6,24 @@ language's texts merged in, is checked (validation.py) and built into the model,
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .. import safe_yaml
 from ..errors import QuestionnaireError
 from ..model import Questionnaire, from_data, to_data
+
+if TYPE_CHECKING:
+    from .. import safe_yaml
 
 __all__ = ["Questionnaire", "from_document", "load", "load_checked", "packaged_path"]
 
 
 def packaged_path() -> Path:
     """The questionnaire shipped in the wheel, or the repository's own when run from source."""
-    shipped = resources.files("kratom_check").joinpath("questions.yaml")
+    # The package is a plain folder in a wheel's install, so no importlib.resources (and its imports) needed.
+    shipped = Path(__file__).resolve().parent.parent / "questions.yaml"
     if shipped.is_file():
-        return Path(str(shipped))
+        return shipped
     return Path(__file__).resolve().parent.parent.parent / "questions.yaml"
 
 
@@ -41,6 +43,8 @@ def load(
         if data is not None:
             return from_data(in_region(_in_language(data, source, language), region, from_locale=from_locale))
         path = str(source)
+    from .. import safe_yaml
+
     document = safe_yaml.load_document(path, QuestionnaireError)
     if path != "-":
         document.data = _in_language(_with_aliases(document.data, source), source, language)
@@ -60,6 +64,8 @@ def _in_language(data: Any, source: Path, language: str | None) -> Any:
 
 def load_checked(path: str | None = None) -> Questionnaire:
     """Always parse and validate, even the packaged file (for `validate`, the compiled copy and the tests)."""
+    from .. import safe_yaml
+
     document = safe_yaml.load_document(str(path or packaged_path()), QuestionnaireError)
     if path != "-":
         document.data = _with_aliases(document.data, Path(path) if path else packaged_path())
@@ -75,6 +81,7 @@ def _with_aliases(data: Any, source: Path) -> Any:
 def from_document(document: safe_yaml.Document) -> Questionnaire:
     """Validate field by field, then references between parts (validation.py), then what a person
     would read: no dosing advice, no stigmatising words (wording.py)."""
+    from .. import safe_yaml
     from .validation import cross_check, validate
 
     if not isinstance(document.data, dict):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from ..errors import UsageError
@@ -24,6 +23,9 @@ def in_region(data: dict[str, Any], asked: str | None, *, from_locale: bool = Fa
     """Checked questionnaire data for one country: its lines added to `resources`, {emergency} filled in,
     and lines that name another country's services left out. `regions` keeps only the chosen one.
 
+    The data is changed in place (callers pass data just read or just made: copying it would cost a
+    tenth of a start-up).
+
     asked is a code from --region (an unknown one is an error) or, with from_locale, from the locale
     (an unknown one gets the lines for anywhere else). None gives the first, default, region.
     """
@@ -31,8 +33,7 @@ def in_region(data: dict[str, Any], asked: str | None, *, from_locale: bool = Fa
     if not regions:
         return data
     chosen = _choose(regions, asked, from_locale=from_locale)
-    result = copy.deepcopy(data)
-    chosen = next(region for region in result["regions"] if region["code"] == chosen["code"])
+    result = data
     result["resources"] = [*result.get("resources", []), *chosen["resources"]]
     result["regions"] = [chosen]
     for section in ("cautions", "advice"):

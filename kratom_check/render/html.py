@@ -17,9 +17,12 @@ from .text import (
     area_rows,
     heading,
     made_text,
+    privacy_rows,
     refs,
     resource_text,
     short_caution,
+    since_heading,
+    since_rows,
     source_text,
 )
 
@@ -68,6 +71,14 @@ def _section(
     return f"<h2>{escape(heading(key, questionnaire))}</h2>\n<{tag}>\n" + "\n".join(rows) + f"\n</{tag}>"
 
 
+def _since(assessment: Assessment, questionnaire: Questionnaire) -> str:
+    rows = since_rows(assessment, questionnaire)
+    if not rows:
+        return ""
+    items = "\n".join(f"<li>{escape(row)}</li>" for row in rows)
+    return f"\n<h2>{escape(since_heading(assessment))}</h2>\n<ul>\n{items}\n</ul>"
+
+
 def page(assessment: Assessment, questionnaire: Questionnaire) -> str:
     template = Template(resources.files("kratom_check.render").joinpath("report.html").read_text(encoding="utf-8"))
     contacts = ""
@@ -107,7 +118,8 @@ def page(assessment: Assessment, questionnaire: Questionnaire) -> str:
         contacts=contacts,
         made=f'<p class="made">{escape(made)}</p>' if (made := made_text(assessment)) else "",
         safety_net=_section("safety_net", (_cited(assessment, line) for line in assessment.safety_net)),
-        areas=_section("areas", (escape(row) for row in area_rows(assessment, questionnaire))),
+        areas=_section("areas", (escape(row) for row in area_rows(assessment, questionnaire)))
+        + _since(assessment, questionnaire),
         good_to_know=_section("good_to_know", (_cited(assessment, line) for line in assessment.good_to_know)),
         cautions=_section("cautions", cautions, numbered=True),
         next_steps=_section("next_steps", (_cited(assessment, line) for line in assessment.next_steps)),
@@ -116,6 +128,8 @@ def page(assessment: Assessment, questionnaire: Questionnaire) -> str:
             "resources", (_resource(assessment, line) for line in assessment.resources), questionnaire=questionnaire
         ),
         answers="\n".join(answers),
-        notice="<ul>" + "".join(f"<li>{escape(notice)}</li>" for notice in assessment.notice) + "</ul>",
+        notice="<ul>"
+        + "".join(f"<li>{escape(notice)}</li>" for notice in privacy_rows(assessment, with_made=False))
+        + "</ul>",
         sources="<ol>\n" + "\n".join(f"<li>{source}</li>" for source in sources) + "\n</ol>",
     )

@@ -14,6 +14,8 @@ from ..score.reference import Assessment, CautionResult, Cited, Line, ResourceLi
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
+    from ..score.changes import Change, SinceLast
+
 REPORT_FORMAT_VERSION = 1
 
 # Style by level rank (lowest level first), so the palette needs no level ids.
@@ -36,6 +38,7 @@ _HEADINGS = {
     "question": N_("Question"),
     "answer": N_("Your answer"),
     "sources_of": N_("Sources"),
+    "since_last": N_("Since your last check ({date})"),
 }
 
 
@@ -69,7 +72,7 @@ def _caution_lines(assessment: Assessment, caution: CautionResult) -> tuple[str,
 
 
 def source_numbers(assessment: Assessment, lines: Sequence[Line]) -> str:
-    """"Sources: 3, 4" for lines that cite them: said once, after the text, not in the middle of it."""
+    """ "Sources: 3, 4" for lines that cite them: said once, after the text, not in the middle of it."""
     numbers: list[int] = []
     for line in lines:
         numbers += [n for key in line.sources if (n := assessment.source_number(key)) not in numbers]
@@ -91,6 +94,55 @@ def made_text(assessment: Assessment) -> str:
     return _("This report was made on {date} at {time} ({zone}).").format(
         date=made.strftime("%Y-%m-%d"), time=made.strftime("%H:%M"), zone=zone
     )
+
+
+def _short_time(made: str) -> str:
+    return made[:16].replace("T", " ")
+
+
+def since_heading(assessment: Assessment) -> str:
+    since = assessment.since_last
+    return "" if since is None else heading("since_last").format(date=_short_time(since.made))
+
+
+def since_rows(assessment: Assessment, questionnaire: Questionnaire) -> list[str]:
+    """What changed since the last saved check, in neutral words: levels then and now, and answers."""
+    since = assessment.since_last
+    if since is None:
+        return []
+
+    def name(level_id: str) -> str:
+        return questionnaire.level(level_id).name if level_id in questionnaire.level_rank else level_id
+
+    rows = [_("Result then: {before}. Result now: {after}.").format(before=name(since.level_before),
+                                                                      after=name(since.level_now))]  # fmt: skip
+    rows += [_("Went up: {area} ({before} to {after})").format(area=c.what, before=c.before, after=c.after)
+             for c in since.went_up]  # fmt: skip
+    rows += [_("Went down: {area} ({before} to {after})").format(area=c.what, before=c.before, after=c.after)
+             for c in since.went_down]  # fmt: skip
+    none = _("no answer")
+    rows += [
+        _("Answer changed: {question}: was {before}, now {after}").format(
+            question=c.what, before=c.before or none, after=c.after or none
+        )
+        for c in since.answers
+    ]
+    if not since.answers:
+        rows.append(_("Your answers are the same as last time."))
+    return rows
+
+
+def privacy_rows(assessment: Assessment, *, with_made: bool = True) -> list[str]:
+    """The notice, then when the report was made, then whether this check was saved in the history."""
+    rows = list(assessment.notice)
+    if assessment.made and with_made:
+        rows.append(made_text(assessment))
+    if assessment.saved_in:
+        rows.append(
+            _("This check was saved in your private history on this computer ({path}). "
+              "To delete it, run: kratom-check history forget").format(path=assessment.saved_in)
+        )  # fmt: skip
+    return rows
 
 
 def help_now_lines(assessment: Assessment) -> list[tuple[str, str]]:
@@ -180,9 +232,7 @@ class Entry(NamedTuple):
     heading: bool = False
 
 
-def layout(
-    assessment: Assessment, questionnaire: Questionnaire, *, sources_apart: bool = False
-) -> list[Entry | None]:
+def layout(assessment: Assessment, questionnaire: Questionnaire, *, sources_apart: bool = False) -> list[Entry | None]:
     """The text report as entries; None is a blank line. Shared by the plain and the terminal output.
 
     With sources_apart, source numbers follow each caution and each list on a line of their own,
@@ -236,6 +286,10 @@ def layout(
             entries.append(Entry(paragraphs, f"{number}."))
     add_heading("areas")
     entries.extend(Entry((((row, ""),),), "-") for row in area_rows(assessment, questionnaire))
+    if assessment.since_last is not None:
+        entries.append(None)
+        entries.append(Entry((((since_heading(assessment), "bold underline"),),), heading=True))
+        entries.extend(Entry((((row, ""),),), "-") for row in since_rows(assessment, questionnaire))
     cited_list("next_steps", assessment.next_steps)
     cited_list("ask_clinician", assessment.ask_clinician)
     if assessment.resources:
@@ -243,7 +297,7 @@ def layout(
         entries.extend(Entry((cited(line, resource_text(line)),), "-") for line in assessment.resources)
         sources_after(assessment.resources)
     add_heading("notice")
-    entries.extend(Entry((((notice, ""),),), "-") for notice in (*assessment.notice, made_text(assessment)) if notice)
+    entries.extend(Entry((((notice, ""),),), "-") for notice in privacy_rows(assessment))
     cited_list("good_to_know", assessment.good_to_know)
     add_heading("sources")
     for number, (_key, source) in enumerate(assessment.sources, 1):
@@ -358,11 +412,15 @@ def markdown(assessment: Assessment, questionnaire: Questionnaire) -> str:
         numbered=True,
     )
     section("areas", area_rows(assessment, questionnaire))
+    if assessment.since_last is not None:
+        lines.extend([f"## {since_heading(assessment)}", ""])
+        lines.extend(f"- {row}" for row in since_rows(assessment, questionnaire))
+        lines.append("")
     section("next_steps", cited(assessment.next_steps))
     section("ask_clinician", cited(assessment.ask_clinician))
     section("resources", [f"{resource_text(r)} {refs(assessment, r)}" for r in assessment.resources])
     section("answers", [f"{question} {labels}" for question, labels in answer_rows(assessment, questionnaire)])
-    section("notice", [notice for notice in (*assessment.notice, made_text(assessment)) if notice])
+    section("notice", privacy_rows(assessment))
     section("good_to_know", cited(assessment.good_to_know))
     section(
         "sources",
@@ -424,11 +482,30 @@ def as_dict(assessment: Assessment, questionnaire: Questionnaire) -> dict[str, A
             "resources": [resource(line) for line in assessment.resources],
         },
         "notice": list(assessment.notice),
+        "saved_to_history": bool(assessment.saved_in),
+        "since_last_check": _since_dict(assessment.since_last),
         "sources": [
             {"key": key, "title": source.title, "publisher": source.publisher, "year": source.year, "url": source.url}
             for key, source in assessment.sources
         ],
         "answers": as_contract(dict(assessment.answers), questionnaire),
+    }
+
+
+def _since_dict(since: SinceLast | None) -> dict[str, Any] | None:
+    if since is None:
+        return None
+
+    def changes(items: Sequence[Change]) -> list[dict[str, str | None]]:
+        return [{"what": c.what, "before": c.before or None, "after": c.after or None} for c in items]
+
+    return {
+        "made": since.made,
+        "level_before": since.level_before,
+        "level_now": since.level_now,
+        "went_up": changes(since.went_up),
+        "went_down": changes(since.went_down),
+        "answers_changed": changes(since.answers),
     }
 
 

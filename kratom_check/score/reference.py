@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..conditions import Answers, Test, compile_condition, holds
 from ..model import Condition, Question, Questionnaire, Source
+
+if TYPE_CHECKING:
+    from .changes import SinceLast
 
 
 def highest_scores(questionnaire: Questionnaire) -> dict[str, int]:
@@ -97,6 +100,10 @@ class Assessment(NamedTuple):
     level_name: str = ""
     made: str = ""
     """When the report was made (ISO 8601 with its UTC offset). Set at the edge: scoring reads no clock."""
+    since_last: SinceLast | None = None
+    """What changed since the last saved check; only with --save and an earlier check."""
+    saved_in: str = ""
+    """Where the check was saved in the private history (--save); empty when it was not."""
 
     def source_number(self, key: str) -> int:
         return [source_key for source_key, _ in self.sources].index(key) + 1

@@ -1,0 +1,1 @@
+"""Local state the person asked for: the opt-in history."""
