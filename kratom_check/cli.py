@@ -65,6 +65,12 @@ def check(
             help="Also save your answers as an answers file (private, mode 0600), to run again or share.",
         ),
     ] = None,
+    no_clinician: Annotated[
+        bool,
+        typer.Option(
+            "--no-clinician", help="Leave out the page for your clinician (HTML, Markdown and JSON reports)."
+        ),
+    ] = False,
     save: Annotated[
         bool,
         typer.Option(
@@ -127,13 +133,18 @@ def check(
             _refuse_options_meant_for_the_check(ctx)
         return
     with user_errors(debug=debug):
-        run(Options(answers, output_format, output, force, questions, plain, seed, save_answers, date, region, save))
+        run(
+            Options(
+                answers, output_format, output, force, questions, plain, seed, save_answers, date, region, save,
+                no_clinician,
+            )
+        )  # fmt: skip
 
 
 # Options of the self-check itself; --lang and --debug apply to every command.
 _CHECK_ONLY = (
     "answers", "output_format", "output", "force", "questions", "plain", "seed", "save_answers", "date", "region",
-    "save",
+    "save", "no_clinician",
 )  # fmt: skip
 
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from .i18n import N_, _, ngettext
+
+if TYPE_CHECKING:
+    from .model import Question
 
 MAX_LISTED = 20
 """Problems listed in one message: a screenful. The count says how many there are in all."""
@@ -17,6 +21,14 @@ def shown(value: object, limit: int = 60) -> str:
         f"\\x{ord(char):02x}" if (ord(char) < 32 or 127 <= ord(char) < 160) else char for char in text[: limit * 4]
     )
     return visible if len(visible) <= limit else visible[: limit - 1] + "…"
+
+
+def allowed(question: Question) -> str:
+    """The choice ids a question takes, as every message about an answer lists them."""
+    ids = ", ".join(question.choice_ids)
+    if question.kind == "multiple":
+        return _("one or more of: {ids}").format(ids=ids)
+    return _("one of: {ids}").format(ids=ids)
 
 
 class KratomCheckError(Exception):

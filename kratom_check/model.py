@@ -178,6 +178,15 @@ class Resource(NamedTuple):
     sources: Annotated[SourceKeys, REQUIRED] = ()
 
 
+class ClinicianPointer(NamedTuple):
+    """A short note for the clinician the person brings the report to: clinical words allowed, never dosing."""
+
+    id: Id
+    when: Condition | None = None
+    text: Annotated[Text, REQUIRED] = ""
+    sources: Annotated[SourceKeys, REQUIRED] = ()
+
+
 class Region(NamedTuple):
     """A country's help: the lines a report lists for it, and its emergency number for every text."""
 
@@ -221,6 +230,10 @@ class QuestionnaireFields(NamedTuple):
     cautions: tuple[Caution, ...] = ()
     advice: Annotated[tuple[Advice, ...], Spec(min_length=1), REQUIRED] = ()
     resources: tuple[Resource, ...] = ()
+    clinician: Annotated[
+        tuple[ClinicianPointer, ...],
+        Spec(description="Pointers for the clinician's page of a report, each shown when its `when` holds."),
+    ] = ()
     regions: Annotated[
         tuple[Region, ...],
         Spec(
@@ -257,8 +270,8 @@ class Questionnaire(QuestionnaireFields):
 
 
 MODEL_TYPES: tuple[type[Any], ...] = (
-    Condition, Choice, Question, Level, Factor, Overall, Rule, Caution, Advice, Resource, Region, Source,
-    QuestionnaireFields,
+    Condition, Choice, Question, Level, Factor, Overall, Rule, Caution, Advice, Resource, ClinicianPointer, Region,
+    Source, QuestionnaireFields,
 )  # fmt: skip
 """Every class of the definition, for the validation that is derived from them."""
 

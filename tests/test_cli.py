@@ -72,8 +72,15 @@ def test_markdown_report_has_headings_and_answers(run_cli: Run) -> None:
     result = run_cli("--format", "markdown", input=EXAMPLE_ANSWERS)
     assert result.exit_code == 0
     assert result.stdout.startswith("# Kratom self-check\n")
-    assert "## Your answers" in result.stdout
     assert "## Sources" in result.stdout
+    assert "# For your clinician" in result.stdout
+    assert "| How often do you use kratom now? | 2 or 3 times a day |" in result.stdout
+
+
+def test_markdown_report_without_the_clinician_page_lists_the_answers_itself(run_cli: Run) -> None:
+    result = run_cli("--format", "markdown", "--no-clinician", input=EXAMPLE_ANSWERS)
+    assert "## Your answers" in result.stdout
+    assert "For your clinician" not in result.stdout
 
 
 def test_text_report_has_no_colour_codes_when_piped(run_cli: Run) -> None:

@@ -209,7 +209,7 @@ def test_questionnaire_response_round_trips_to_the_same_answers(questionnaire: Q
     checked = answers.check(questionnaire, load_persona(persona)["answers"])
     bundle = fhir.bundle(score(questionnaire, checked.values), questionnaire)
     response = bundle["entry"][0]["resource"]
-    assert fhir.answers_from_response(response, questionnaire) == checked.values
+    assert answers.from_fhir(questionnaire, response).values == checked.values
 
 
 def test_fhir_ids_differ_between_runs_and_are_rfc_4122_uuids(run_cli: Run) -> None:

@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from kratom_check.load import questionnaire as questionnaire_module
 from kratom_check.load import wording as language
 from kratom_check.model import Questionnaire
+from kratom_check.render import data as data_report
+from kratom_check.render import markdown as markdown_report
 from kratom_check.render import text as report
 from kratom_check.score.reference import score
 
@@ -322,8 +324,8 @@ def _fhir(assessment: Any, q: Questionnaire) -> str:
 
 RENDERERS = {
     "text": lambda assessment, q: report.plain_text(assessment, q),
-    "markdown": report.markdown,
-    "json": report.json_text,
+    "markdown": markdown_report.markdown,
+    "json": data_report.json_text,
     "html": _html,
     "fhir": _fhir,
 }
@@ -365,10 +367,20 @@ def test_urgent_reports_put_emergency_and_poison_help_first(questionnaire: Quest
     before_result = report.plain_text(assessment, questionnaire).split("Your result:")[0]
     assert "Call 911" in before_result
     assert "1-800-222-1222" in before_result
-    assert report.markdown(assessment, questionnaire).index("Call 911") < report.markdown(
+    assert markdown_report.markdown(assessment, questionnaire).index("Call 911") < markdown_report.markdown(
         assessment, questionnaire
     ).index("## Your result")
 
 
 def test_content_doc_and_questionnaire_exist_side_by_side() -> None:
     assert Path(REPO / "docs" / "content.md").is_file()
+
+
+def test_content_doc_traces_every_clinician_pointer_to_its_sources(questionnaire: Questionnaire) -> None:
+    rows = _content_table("For your clinician")
+    assert list(rows) == [pointer.id for pointer in questionnaire.clinician]
+    for pointer in questionnaire.clinician:
+        _, when, sources, *_ = rows[pointer.id]
+        assert _keys(sources) == list(pointer.sources), pointer.id
+        assert when, pointer.id
+        _says_and_status(rows[pointer.id], pointer.sources)

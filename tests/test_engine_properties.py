@@ -26,6 +26,7 @@ SHOWN_ORDER = (
     "resources",
     "good_to_know",
     "red_flags",
+    "clinician",
 )
 """The sections that cite sources, in the order a report shows them; red flags (JSON only) last."""
 

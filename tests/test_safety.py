@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from kratom_check import i18n
 from kratom_check.load import questionnaire as questionnaire_module
 from kratom_check.model import Questionnaire
+from kratom_check.render import markdown as markdown_report
 from kratom_check.render import text as report
 from kratom_check.score.reference import Assessment, score
 
@@ -100,7 +101,7 @@ def test_every_report_carries_the_safety_net_right_under_the_result(data: st.Dat
     assessment = score(questionnaire, data.draw(answer_sets(questionnaire)))
     watch = [item for item in questionnaire.advice if item.kind == "watch_for"]
     assert [line.id for line in assessment.safety_net] == [item.id for item in watch]
-    for render in (report.plain_text, report.markdown):
+    for render in (report.plain_text, markdown_report.markdown):
         flat = " ".join(render(assessment, questionnaire).split())
         result = flat.index(assessment.level_title)
         for item in watch:
@@ -194,7 +195,7 @@ def test_every_report_explains_each_area_with_its_level_in_words(data: st.DataOb
 
     questionnaire = _localized(language)
     assessment = score(questionnaire, data.draw(answer_sets(questionnaire)))
-    for render in (report.plain_text, report.markdown, html.page):
+    for render in (report.plain_text, markdown_report.markdown, html.page):
         flat = " ".join(render(assessment, questionnaire).split())
         assert report.heading("areas") in flat
         for factor in assessment.factors:

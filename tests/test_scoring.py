@@ -78,6 +78,7 @@ def test_sources_list_exactly_what_the_report_cites(questionnaire: Questionnaire
         *assessment.ask_clinician,
         *assessment.resources,
         *assessment.good_to_know,
+        *assessment.clinician,
     ):
         cited.update(line.sources)
     assert {key for key, _ in assessment.sources} == cited

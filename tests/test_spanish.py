@@ -20,6 +20,7 @@ from kratom_check.load import languages as translation
 from kratom_check.load import questionnaire as questionnaire_module
 from kratom_check.load import wording as language
 from kratom_check.model import Questionnaire
+from kratom_check.render import markdown as markdown_report
 from kratom_check.render import text as report
 from kratom_check.score.reference import score
 
@@ -69,7 +70,7 @@ def test_spanish_reports_hold_no_english_sentence(
     source_titles = {part for source in spanish.sources.values() for part in (source.title, source.publisher)}
     for rendered in (
         report.plain_text(assessment, spanish, width=10_000),
-        report.markdown(assessment, spanish),
+        markdown_report.markdown(assessment, spanish),
         html.page(assessment, spanish),
     ):
         flat = " ".join(rendered.split())

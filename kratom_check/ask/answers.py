@@ -6,7 +6,7 @@ from typing import Any, NamedTuple
 
 from .. import safe_yaml
 from ..conditions import Answers, compile_condition
-from ..errors import MAX_LISTED, AnswersError, shown
+from ..errors import MAX_LISTED, AnswersError, allowed, shown
 from ..i18n import _, ngettext
 from ..model import Question, Questionnaire
 
@@ -29,7 +29,42 @@ def load(questionnaire: Questionnaire, path: str, *, partial: bool = False) -> C
                 "To see the answers file format, run: kratom-check template"
             ).format(name=document.name)
         )
+    if isinstance(document.data, dict) and "resourceType" in document.data:
+        # A FHIR resource (no question id has a capital letter): a QuestionnaireResponse, or a Bundle holding one.
+        return from_fhir(questionnaire, document.data, document.name, partial=partial)
     return check(questionnaire, document.data, document.name, partial=partial)
+
+
+def from_fhir(
+    questionnaire: Questionnaire,
+    resource: dict[str, Any],
+    name: str = "QuestionnaireResponse",
+    *,
+    partial: bool = False,
+) -> CheckedAnswers:
+    """A QuestionnaireResponse's answers through the same check as a file's, its FHIR problems listed first.
+
+    A question whose item has a FHIR problem was left out of the raw answers: it is not called unanswered too.
+    """
+    from . import fhir_response as fhir
+
+    read = fhir.read_response(resource, questionnaire)
+    if not read.problems:
+        return check(questionnaire, read.answers, name, partial=partial)
+    later: list[str] = []
+    if read.items_read:  # say what else is wrong with the answers, as for a file
+        try:
+            check(questionnaire, read.answers, name, partial=partial)
+        except AnswersError as error:
+            excused = {
+                f"{name}: "
+                + _("'{question}' needs an answer ({allowed})").format(
+                    question=question_id, allowed=allowed(questionnaire.questions_by_id[question_id])
+                )
+                for question_id in read.spoiled
+            }
+            later = [problem for problem in error.problems if problem not in excused]
+    raise AnswersError([*(f"{name}: {problem}" for problem in read.problems), *later])
 
 
 def check(questionnaire: Questionnaire, data: Any, name: str = "answers", *, partial: bool = False) -> CheckedAnswers:
@@ -138,13 +173,6 @@ def lookups(questionnaire: Questionnaire) -> dict[str, ChoiceLookup]:
     built = {question.id: _lookup(question) for question in questionnaire.questions}
     _LOOKUPS[id(questionnaire)] = (questionnaire, built)
     return built
-
-
-def allowed(question: Question) -> str:
-    ids = ", ".join(question.choice_ids)
-    if question.kind == "multiple":
-        return _("one or more of: {ids}").format(ids=ids)
-    return _("one of: {ids}").format(ids=ids)
 
 
 def parse_answer(question: Question, raw: Any, lookup: ChoiceLookup) -> tuple[tuple[str, ...], str | None]:

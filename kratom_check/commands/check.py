@@ -42,6 +42,7 @@ class Options(NamedTuple):
     date: str | None
     region: str | None = None
     save: bool = False
+    no_clinician: bool = False
 
 
 def run(options: Options) -> None:
@@ -66,6 +67,10 @@ def run(options: Options) -> None:
         saving.write_atomically(options.save_answers, answers_file(model, checked, made), force=options.force)
         say(_("Saved your answers to {path}").format(path=options.save_answers))
     assessment = score(model, checked.values)._replace(made=made)
+    if options.no_clinician:
+        from ..score.reference import without_clinician
+
+        assessment = without_clinician(assessment)
     history_problem = None
     if options.save:
         from ..errors import HistoryError
@@ -213,9 +218,13 @@ def render(
     from ..render import text as report
 
     if output_format is Format.json:
-        return report.json_text(assessment, model)
+        from ..render import data
+
+        return data.json_text(assessment, model)
     if output_format is Format.markdown:
-        return report.markdown(assessment, model)
+        from ..render import markdown
+
+        return markdown.markdown(assessment, model)
     if output_format is Format.html:
         from ..render import html
 

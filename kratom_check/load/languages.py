@@ -25,6 +25,7 @@ SECTION_FIELDS: dict[str, tuple[str, ...]] = {
     "cautions": ("title", "text", "next_step"),
     "advice": ("text",),
     "resources": ("name", "contact", "text"),
+    "clinician": ("text",),
 }
 PARAGRAPHS = {
     "levels.meaning",

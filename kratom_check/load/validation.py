@@ -254,7 +254,7 @@ def cross_check(model: Questionnaire) -> list[Problem]:
     factors = [factor.id for factor in model.factors]
     sources = list(model.sources)
 
-    for section in ("levels", "questions", "factors", "rules", "cautions", "advice", "resources"):
+    for section in ("levels", "questions", "factors", "rules", "cautions", "advice", "resources", "clinician"):
         problems += _duplicates(section, [item.id for item in getattr(model, section)])
 
     def known(path: tuple[Any, ...], value: str, allowed: list[str], what: str) -> None:
@@ -288,7 +288,7 @@ def cross_check(model: Questionnaire) -> list[Problem]:
     problems += _duplicates("regions", region_codes)
     items: list[tuple[tuple[Any, ...], Any]] = [
         ((section, index), item)
-        for section in ("rules", "cautions", "advice", "resources")
+        for section in ("rules", "cautions", "advice", "resources", "clinician")
         for index, item in enumerate(getattr(model, section))
     ]
     for r_index, region in enumerate(model.regions):
@@ -335,7 +335,8 @@ def _placeholder_problems(model: Questionnaire) -> list[Problem]:
 def _slot_path(model: Questionnaire, key: str) -> tuple[Any, ...]:
     """A text key ("cautions.naloxone.next_step") as the path to its place in the file, for the line."""
     parts = key.split(".")
-    if len(parts) >= 3 and parts[0] in ("levels", "questions", "factors", "rules", "cautions", "advice", "resources"):
+    sections = ("levels", "questions", "factors", "rules", "cautions", "advice", "resources", "clinician")
+    if len(parts) >= 3 and parts[0] in sections:
         ids = [item.id for item in getattr(model, parts[0])]
         if parts[1] in ids:
             return (parts[0], ids.index(parts[1]), *parts[2:])

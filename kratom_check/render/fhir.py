@@ -1,26 +1,31 @@
-"""FHIR R4 resources: the questionnaire, and a result as QuestionnaireResponse + RiskAssessment."""
+"""FHIR R4 out: the questionnaire (Questionnaire) and a result (QuestionnaireResponse + RiskAssessment).
+
+Reading a QuestionnaireResponse back is ask/fhir_response.py, which also holds the code systems, the
+canonical and the help items' linkIds both directions share.
+"""
 
 from __future__ import annotations
 
 import json
 import uuid
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
-from ..conditions import Answers
-from ..errors import AnswersError, QuestionnaireError
-from ..model import Condition, Questionnaire
-from ..score.reference import Assessment
-from .text import area_rows
+from ..ask.fhir_response import HELP
+from ..ask.fhir_response import canonical as _canonical
+from ..ask.fhir_response import system as _system
+from ..ask.fhir_response import url as _url
+from ..errors import QuestionnaireError
+from ..model import Condition, Question, Questionnaire
 
-CODE_SYSTEM = "urn:kratom-check"
+if TYPE_CHECKING:
+    from ..score.reference import Assessment
 
-
-def _system(questionnaire: Questionnaire, part: str) -> str:
-    return f"{CODE_SYSTEM}:{questionnaire.id}:{part}"
-
-
-def _canonical(questionnaire: Questionnaire) -> str:
-    return f"{CODE_SYSTEM}:questionnaire:{questionnaire.id}|{questionnaire.version}"
+TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
+ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
+ITEM_CONTROL_SYSTEM = "http://hl7.org/fhir/questionnaire-item-control"
+OPTION_EXCLUSIVE = "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive"
+SHORT_TEXT = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-shortText"
 
 
 def _coding(questionnaire: Questionnaire, question_id: str, choice_id: str) -> dict[str, str]:
@@ -49,34 +54,96 @@ def _enable_when(questionnaire: Questionnaire, condition: Condition) -> tuple[li
     raise QuestionnaireError("an ask_if condition is too complex for FHIR enableWhen (use any/all of answer tests)")
 
 
-def questionnaire_resource(questionnaire: Questionnaire) -> dict[str, Any]:
-    items = []
-    for question in questionnaire.questions:
-        item: dict[str, Any] = {
-            "linkId": question.id,
-            "text": question.text,
-            "type": "choice",
-            "required": question.required,
-            "repeats": question.kind == "multiple",
-            "answerOption": [{"valueCoding": _coding(questionnaire, question.id, c.id)} for c in question.choices],
+# --- out: the questionnaire ------------------------------------------------------------------------
+
+Element = Callable[[str, str], dict[str, Any]]
+"""(FHIR element name, text key) -> the element, with its `_name` translation extensions.
+
+Every declared language gets one, even where its text is the first language's ("No" in Spanish), so a
+reader sees a complete translation; `validate` reports any text a translation file lacks."""
+
+
+def _elements(questionnaire: Questionnaire, translations: Mapping[str, Questionnaire]) -> Element:
+    from ..load.languages import texts
+
+    base = texts(questionnaire)
+    others = {language: texts(translated) for language, translated in translations.items()}
+
+    def element(name: str, key: str) -> dict[str, Any]:
+        text = base[key]
+        extensions = [
+            {
+                "url": TRANSLATION,
+                "extension": [{"url": "lang", "valueCode": language}, {"url": "content", "valueString": other[key]}],
+            }
+            for language, other in others.items()
+        ]
+        return {name: text, f"_{name}": {"extension": extensions}} if extensions else {name: text}
+
+    return element
+
+
+def _item(questionnaire: Questionnaire, question: Question, element: Element) -> dict[str, Any]:
+    key = f"questions.{question.id}"
+    item: dict[str, Any] = {"linkId": question.id}
+    if question.short is not None:
+        # In the first language only: a translation on an extension's value is valid FHIR, but few tools read it.
+        item["extension"] = [{"url": SHORT_TEXT, "valueString": question.short}]
+    item.update(element("text", f"{key}.text"))
+    item.update({"type": "choice", "required": question.required, "repeats": question.kind == "multiple"})
+    if question.ask_if is not None:
+        tests, behavior = _enable_when(questionnaire, question.ask_if)
+        item["enableWhen"] = tests
+        if len(tests) > 1:
+            item["enableBehavior"] = behavior
+    options = []
+    for choice in question.choices:
+        coding = _coding(questionnaire, question.id, choice.id)
+        del coding["display"]
+        option: dict[str, Any] = {"valueCoding": {**coding, **element("display", f"{key}.choices.{choice.id}")}}
+        if choice.exclusive:
+            option["extension"] = [{"url": OPTION_EXCLUSIVE, "valueBoolean": True}]
+        options.append(option)
+    item["answerOption"] = options
+    item["item"] = [
+        {
+            "linkId": question.id + HELP,
+            "extension": [
+                {
+                    "url": ITEM_CONTROL,
+                    "valueCodeableConcept": {
+                        "coding": [{"system": ITEM_CONTROL_SYSTEM, "code": "help", "display": "Help-Button"}]
+                    },
+                }
+            ],
+            **element("text", f"{key}.help"),
+            "type": "display",
         }
-        if question.ask_if is not None:
-            tests, behavior = _enable_when(questionnaire, question.ask_if)
-            item["enableWhen"] = tests
-            if len(tests) > 1:
-                item["enableBehavior"] = behavior
-        items.append(item)
+    ]
+    return item
+
+
+def questionnaire_resource(
+    questionnaire: Questionnaire, translations: Mapping[str, Questionnaire] | None = None
+) -> dict[str, Any]:
+    """The questionnaire as a FHIR Questionnaire in its first language; `translations` (language -> the same
+    questionnaire loaded in that language) add the standard translation extension to every text."""
+    element = _elements(questionnaire, translations or {})
     return {
         "resourceType": "Questionnaire",
         "id": questionnaire.id,
-        "url": _canonical(questionnaire).split("|")[0],
+        "language": questionnaire.languages[0],
+        "url": _url(questionnaire),
         "version": questionnaire.version,
         "name": questionnaire.id.replace("-", "_"),
-        "title": questionnaire.title,
+        **element("title", "title"),
         "status": "active",
-        "description": questionnaire.intro,
-        "item": items,
+        **element("description", "intro"),
+        "item": [_item(questionnaire, question, element) for question in questionnaire.questions],
     }
+
+
+# --- out: a result ---------------------------------------------------------------------------------
 
 
 def _uuid(kind: str, assessment: Assessment, seed: str | None) -> str:
@@ -89,6 +156,8 @@ def _uuid(kind: str, assessment: Assessment, seed: str | None) -> str:
 
 
 def bundle(assessment: Assessment, questionnaire: Questionnaire, *, seed: str | None = None) -> dict[str, Any]:
+    from .text import area_rows
+
     response_url = _uuid("QuestionnaireResponse", assessment, seed)
     response = {
         "resourceType": "QuestionnaireResponse",
@@ -148,12 +217,4 @@ def bundle_json(assessment: Assessment, questionnaire: Questionnaire, *, seed: s
     return json.dumps(bundle(assessment, questionnaire, seed=seed), indent=2, ensure_ascii=False) + "\n"
 
 
-def answers_from_response(response: dict[str, Any], questionnaire: Questionnaire) -> Answers:
-    """Read a QuestionnaireResponse back into answers (the round trip clinics rely on)."""
-    answers: dict[str, tuple[str, ...]] = {}
-    for item in response.get("item", []):
-        question_id = item.get("linkId")
-        if question_id not in questionnaire.questions_by_id:
-            raise AnswersError(f"QuestionnaireResponse: unknown linkId '{question_id}'")
-        answers[question_id] = tuple(answer["valueCoding"]["code"] for answer in item.get("answer", []))
-    return answers
+# --- in: a QuestionnaireResponse -------------------------------------------------------------------

@@ -11,6 +11,7 @@ from string import Template
 from ..i18n import language
 from ..model import Questionnaire
 from ..score.reference import Assessment, Line, ResourceLine
+from . import clinician
 from .text import (
     FULL_CAUTIONS,
     answer_rows,
@@ -79,6 +80,46 @@ def _since(assessment: Assessment, questionnaire: Questionnaire) -> str:
     return f"\n<h2>{escape(since_heading(assessment))}</h2>\n<ul>\n{items}\n</ul>"
 
 
+def _answers_table(title: str, rows: list[tuple[str, str]], *, level: str = "h2") -> str:
+    """Question and answer, already escaped."""
+    body = "\n".join(f"<tr><td>{question}</td><td>{answer}</td></tr>" for question, answer in rows)
+    return (
+        f"<{level}>{escape(title)}</{level}>\n<table><thead><tr><th>{escape(heading('question'))}</th>"
+        f"<th>{escape(heading('answer'))}</th></tr></thead><tbody>\n{body}\n</tbody></table>"
+    )
+
+
+def _clinician(assessment: Assessment, questionnaire: Questionnaire) -> str:
+    """The clinician's page: printed, it starts on a page of its own."""
+    mark = escape(clinician.warning_mark())
+    rows = [
+        (
+            escape(row.question),
+            "; ".join(
+                f'<span class="warning">{escape(item.label)} ({mark})</span>' if item.warning else escape(item.label)
+                for item in row.chosen
+            ),
+        )
+        for row in clinician.answer_rows(assessment, questionnaire)
+    ]
+    parts = [
+        '<section class="clinician">',
+        f"<h2>{escape(clinician.heading('page'))}</h2>",
+        f"<p>{escape(clinician.intro())}</p>",
+        _answers_table(clinician.heading("answers"), rows, level="h3"),
+        f"<h3>{escape(clinician.heading('result'))}</h3>",
+        f"<p><strong>{escape(assessment.level_title)}</strong></p>",
+        "<ul>" + "".join(f"<li>{escape(row)}</li>" for row in area_rows(assessment, questionnaire)) + "</ul>",
+    ]
+    if assessment.clinician:
+        parts.append(f"<h3>{escape(clinician.heading('pointers'))}</h3>")
+        parts.append(
+            "<ul>" + "".join(f"<li>{_cited(assessment, line)}</li>" for line in assessment.clinician) + "</ul>"
+        )
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
 def page(assessment: Assessment, questionnaire: Questionnaire) -> str:
     template = Template(resources.files("kratom_check.render").joinpath("report.html").read_text(encoding="utf-8"))
     contacts = ""
@@ -95,10 +136,14 @@ def page(assessment: Assessment, questionnaire: Questionnaire) -> str:
         else escape(short_caution(assessment, caution))
         for number, caution in enumerate(assessment.cautions, 1)
     )
-    answers = [
-        f"<tr><td>{escape(question)}</td><td>{escape(labels)}</td></tr>"
-        for question, labels in answer_rows(assessment, questionnaire)
-    ]
+    answers = (
+        ""
+        if assessment.for_clinician
+        else _answers_table(
+            heading("answers"),
+            [(escape(question), escape(labels)) for question, labels in answer_rows(assessment, questionnaire)],
+        )
+    )
     sources = []
     for _key, source in assessment.sources:
         link = escape(source.url)
@@ -106,9 +151,6 @@ def page(assessment: Assessment, questionnaire: Questionnaire) -> str:
     return template.substitute(
         lang=escape(language()),
         result_label=escape(heading("result")),
-        answers_label=escape(heading("answers")),
-        question_label=escape(heading("question")),
-        answer_label=escape(heading("answer")),
         notice_label=escape(heading("notice")),
         sources_label=escape(heading("sources")),
         title=escape(questionnaire.title),
@@ -127,7 +169,8 @@ def page(assessment: Assessment, questionnaire: Questionnaire) -> str:
         resources=_section(
             "resources", (_resource(assessment, line) for line in assessment.resources), questionnaire=questionnaire
         ),
-        answers="\n".join(answers),
+        answers=answers,
+        clinician=_clinician(assessment, questionnaire) if assessment.for_clinician else "",
         notice="<ul>"
         + "".join(f"<li>{escape(notice)}</li>" for notice in privacy_rows(assessment, with_made=False))
         + "</ul>",

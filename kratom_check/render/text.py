@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from ..ask.answers import as_contract
-from ..i18n import N_, _, language
+from ..i18n import N_, _
 from ..model import Questionnaire, Source
 from ..score.reference import Assessment, CautionResult, Cited, Line, ResourceLine
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
-
-    from ..score.changes import Change, SinceLast
-
-REPORT_FORMAT_VERSION = 1
 
 # Style by level rank (lowest level first), so the palette needs no level ids.
 _LEVEL_STYLES = ("bold green", "bold yellow", "bold red", "bold white on red")
@@ -64,7 +58,7 @@ def resource_text(item: ResourceLine) -> str:
     return f"{item.name}: {item.contact}. {item.text}"
 
 
-def _caution_lines(assessment: Assessment, caution: CautionResult) -> tuple[str, str]:
+def caution_lines(assessment: Assessment, caution: CautionResult) -> tuple[str, str]:
     return (
         f"{caution.text} {refs(assessment, caution)}",
         f"{heading('next_step')}: {caution.next_step}",
@@ -298,6 +292,10 @@ def layout(assessment: Assessment, questionnaire: Questionnaire, *, sources_apar
         sources_after(assessment.resources)
     add_heading("notice")
     entries.extend(Entry((((notice, ""),),), "-") for notice in privacy_rows(assessment))
+    if assessment.for_clinician:
+        from . import clinician
+
+        entries.append(Entry((((clinician.mention(), ""),),), "-"))
     cited_list("good_to_know", assessment.good_to_know)
     add_heading("sources")
     for number, (_key, source) in enumerate(assessment.sources, 1):
@@ -377,137 +375,3 @@ def text(assessment: Assessment, questionnaire: Questionnaire) -> RenderableType
         body = Text("\n").join(Text.assemble(*paragraph) for paragraph in entry.paragraphs)
         grid.add_row(entry.marker, body)
     return Group(*parts)
-
-
-def markdown(assessment: Assessment, questionnaire: Questionnaire) -> str:
-    """For pasting into a patient portal or a note: plain Markdown, no HTML."""
-    lines: list[str] = [f"# {questionnaire.title}", ""]
-
-    def section(key: str, items: Sequence[str], *, numbered: bool = False) -> None:
-        if not items:
-            return
-        lines.extend([f"## {heading(key, questionnaire)}", ""])
-        for number, entry in enumerate(items, 1):
-            lines.append(f"{number}. {entry}" if numbered else f"- {entry}")
-        lines.append("")
-
-    def cited(lines: Sequence[Cited]) -> list[str]:
-        return [f"{line.text} {refs(assessment, line)}" for line in lines]
-
-    section(
-        "lead",
-        [f"**{line.text}** {refs(assessment, line)}" for line in assessment.act_now]
-        + [f"**{resource_text(r)}** {refs(assessment, r)}" for r in assessment.lead_resources],
-    )
-    lines.extend([f"## {heading('result')}: {assessment.level_title}", "", f"**{assessment.level_meaning}**", ""])
-    section("safety_net", cited(assessment.safety_net))
-    section(
-        "cautions",
-        [
-            "{} *{}*".format(*_caution_lines(assessment, caution))
-            if number <= FULL_CAUTIONS
-            else short_caution(assessment, caution)
-            for number, caution in enumerate(assessment.cautions, 1)
-        ],
-        numbered=True,
-    )
-    section("areas", area_rows(assessment, questionnaire))
-    if assessment.since_last is not None:
-        lines.extend([f"## {since_heading(assessment)}", ""])
-        lines.extend(f"- {row}" for row in since_rows(assessment, questionnaire))
-        lines.append("")
-    section("next_steps", cited(assessment.next_steps))
-    section("ask_clinician", cited(assessment.ask_clinician))
-    section("resources", [f"{resource_text(r)} {refs(assessment, r)}" for r in assessment.resources])
-    section("answers", [f"{question} {labels}" for question, labels in answer_rows(assessment, questionnaire)])
-    section("notice", privacy_rows(assessment))
-    section("good_to_know", cited(assessment.good_to_know))
-    section(
-        "sources",
-        [source_text(source) for _key, source in assessment.sources],
-        numbered=True,
-    )
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def as_dict(assessment: Assessment, questionnaire: Questionnaire) -> dict[str, Any]:
-    """The versioned JSON report (documented in docs/report-format.md)."""
-
-    def cited(line: Line) -> dict[str, Any]:
-        return {"id": line.id, "text": line.text, "sources": list(line.sources)}
-
-    def resource(line: ResourceLine) -> dict[str, Any]:
-        return {
-            "id": line.id,
-            "name": line.name,
-            "contact": line.contact,
-            "text": line.text,
-            "sources": list(line.sources),
-        }
-
-    return {
-        "format": "kratom-check-report",
-        "format_version": REPORT_FORMAT_VERSION,
-        "language": language(),
-        "made": assessment.made or None,
-        "region": {"code": region.code, "name": region.name} if (region := questionnaire.region) else None,
-        "questionnaire": {"id": assessment.questionnaire_id, "version": assessment.questionnaire_version},
-        "level": assessment.level,
-        "level_name": assessment.level_name,
-        "level_title": assessment.level_title,
-        "level_meaning": assessment.level_meaning,
-        "combined_level": assessment.combined_level,
-        "factors": [
-            {
-                "id": f.id,
-                "title": f.title,
-                "score": f.score,
-                "level": f.level,
-                "raised_by": [{"question": question, "choice": choice} for question, choice in f.raised_by],
-            }
-            for f in assessment.factors
-        ],
-        "red_flags": [{**cited(flag), "level": flag.level} for flag in assessment.red_flags],
-        "cautions": [
-            {**cited(caution), "severity": caution.severity, "next_step": caution.next_step}
-            for caution in assessment.cautions
-        ],
-        "advice": {
-            "act_now": [cited(line) for line in assessment.act_now],
-            "urgent_contacts": [resource(line) for line in assessment.lead_resources],
-            "safety_net": [cited(line) for line in assessment.safety_net],
-            "good_to_know": [cited(line) for line in assessment.good_to_know],
-            "next_steps": [cited(line) for line in assessment.next_steps],
-            "ask_clinician": [cited(line) for line in assessment.ask_clinician],
-            "resources": [resource(line) for line in assessment.resources],
-        },
-        "notice": list(assessment.notice),
-        "saved_to_history": bool(assessment.saved_in),
-        "since_last_check": _since_dict(assessment.since_last),
-        "sources": [
-            {"key": key, "title": source.title, "publisher": source.publisher, "year": source.year, "url": source.url}
-            for key, source in assessment.sources
-        ],
-        "answers": as_contract(dict(assessment.answers), questionnaire),
-    }
-
-
-def _since_dict(since: SinceLast | None) -> dict[str, Any] | None:
-    if since is None:
-        return None
-
-    def changes(items: Sequence[Change]) -> list[dict[str, str | None]]:
-        return [{"what": c.what, "before": c.before or None, "after": c.after or None} for c in items]
-
-    return {
-        "made": since.made,
-        "level_before": since.level_before,
-        "level_now": since.level_now,
-        "went_up": changes(since.went_up),
-        "went_down": changes(since.went_down),
-        "answers_changed": changes(since.answers),
-    }
-
-
-def json_text(assessment: Assessment, questionnaire: Questionnaire) -> str:
-    return json.dumps(as_dict(assessment, questionnaire), indent=2, ensure_ascii=False) + "\n"

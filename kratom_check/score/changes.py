@@ -3,29 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
 
 from ..model import Questionnaire
-from .reference import Assessment
-
-
-class Change(NamedTuple):
-    """One thing that differs: what it is, and how it read then and now (as the person reads it)."""
-
-    what: str
-    before: str
-    after: str
-    """Empty when there was no answer, then or now."""
-
-
-class SinceLast(NamedTuple):
-    made: str
-    """When the earlier check was made (ISO 8601)."""
-    level_before: str
-    level_now: str
-    went_up: tuple[Change, ...]
-    went_down: tuple[Change, ...]
-    answers: tuple[Change, ...]
+from .reference import Assessment, Change, SinceLast
 
 
 def since_last(

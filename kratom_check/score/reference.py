@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from ..conditions import Answers, Test, compile_condition, holds
 from ..model import Condition, Question, Questionnaire, Source
-
-if TYPE_CHECKING:
-    from .changes import SinceLast
 
 
 def highest_scores(questionnaire: Questionnaire) -> dict[str, int]:
@@ -104,9 +101,34 @@ class Assessment(NamedTuple):
     """What changed since the last saved check; only with --save and an earlier check."""
     saved_in: str = ""
     """Where the check was saved in the private history (--save); empty when it was not."""
+    clinician: tuple[Cited, ...] = ()
+    """Pointers for the clinician's page that fit these answers."""
+    warning_answers: tuple[tuple[str, str], ...] = ()
+    """(question id, choice id) of each answer behind a warning sign that fired, for the clinician's page."""
+    for_clinician: bool = True
+    """Whether reports carry the clinician's page (--no-clinician leaves it out)."""
 
     def source_number(self, key: str) -> int:
         return [source_key for source_key, _ in self.sources].index(key) + 1
+
+
+class Change(NamedTuple):
+    """One thing that differs: what it is, and how it read then and now (as the person reads it)."""
+
+    what: str
+    before: str
+    after: str
+    """Empty when there was no answer, then or now."""
+
+
+class SinceLast(NamedTuple):
+    made: str
+    """When the earlier check was made (ISO 8601)."""
+    level_before: str
+    level_now: str
+    went_up: tuple[Change, ...]
+    went_down: tuple[Change, ...]
+    answers: tuple[Change, ...]
 
 
 class Tables(NamedTuple):
@@ -243,6 +265,21 @@ def score(questionnaire: Questionnaire, answers: Answers) -> Assessment:
         if level not in item.lead_at
     )
 
+    pointers = tuple(
+        Cited(item.id, item.text, item.sources) for item in questionnaire.clinician if applies(None, item.when)
+    )
+    fired = [rule for rule in fired_rules if rule.red_flag]
+    warning_answers = tuple(
+        (question_id, choice_id)
+        for question_id, chosen in used.items()
+        for choice_id in chosen
+        if any(
+            leaf.answer == question_id and choice_id in (leaf.is_ or leaf.includes or ())
+            for rule in fired
+            for leaf in rule.when.leaves()
+        )
+    )
+
     cited: list[str] = []
     # In the order a report shows them; red flags, which only the JSON report lists, come last.
     shown_lines: tuple[Line, ...] = (
@@ -255,6 +292,7 @@ def score(questionnaire: Questionnaire, answers: Answers) -> Assessment:
         *rest,
         *good_to_know,
         *red_flags,
+        *pointers,  # last, so leaving the clinician's page out leaves the other numbers as they are
     )
     for line in shown_lines:
         cited += [key for key in line.sources if key not in cited]
@@ -281,6 +319,23 @@ def score(questionnaire: Questionnaire, answers: Answers) -> Assessment:
         good_to_know=good_to_know,
         combined_level=levels.combined_level,
         level_name=chosen_level.name,
+        clinician=pointers,
+        warning_answers=warning_answers,
+    )
+
+
+def without_clinician(assessment: Assessment) -> Assessment:
+    """The assessment for a report with no clinician's page: its pointers and the sources only they cite go."""
+    others: tuple[Line, ...] = (
+        *assessment.act_now, *assessment.lead_resources, *assessment.safety_net, *assessment.cautions,
+        *assessment.next_steps, *assessment.ask_clinician, *assessment.resources, *assessment.good_to_know,
+        *assessment.red_flags,
+    )  # fmt: skip
+    kept = {key for line in others for key in line.sources}
+    return assessment._replace(
+        clinician=(),
+        for_clinician=False,
+        sources=tuple((key, source) for key, source in assessment.sources if key in kept),
     )
 
 

@@ -1,0 +1,76 @@
+"""The clinician's part of a report: every answer (warning signs marked), the result with what raised
+each area, and the pointers that fit this person, each with its sources. Shared by HTML, Markdown and JSON.
+
+Clinical words are allowed here (no reading-grade limit); dosing never is (the questionnaire's wording
+check covers the pointers like every other text).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from ..i18n import N_, _
+from ..model import Questionnaire
+from ..score.reference import Assessment
+
+HEADINGS = {
+    "page": N_("For your clinician"),
+    "answers": N_("Answers"),
+    "result": N_("Result and what raised it"),
+    "pointers": N_("Notes for the clinician"),
+}
+
+
+def heading(key: str) -> str:
+    return _(HEADINGS[key])
+
+
+def intro() -> str:
+    return _(
+        "This part is for the clinician you show this report to: every answer, the result with the answers "
+        "that raised it, and notes that fit these answers, with their sources. It gives no dosing advice."
+    )
+
+
+def mention() -> str:
+    """What a text report says about the clinician's page, which only the other formats carry."""
+    return _("A page for your clinician, with every answer and notes with sources, is in the HTML and Markdown "
+             "reports: kratom-check --format html --output report.html")  # fmt: skip
+
+
+class Chosen(NamedTuple):
+    choice_id: str
+    label: str
+    warning: bool
+    """True when this answer is behind a warning sign that fired."""
+
+
+class AnswerRow(NamedTuple):
+    question_id: str
+    question: str
+    chosen: tuple[Chosen, ...]
+
+
+def answer_rows(assessment: Assessment, questionnaire: Questionnaire) -> list[AnswerRow]:
+    """Every scored answer as question -> labels, in the order the questionnaire lists them."""
+    warnings = set(assessment.warning_answers)
+    rows = []
+    for question_id, chosen in assessment.answers:
+        question = questionnaire.questions_by_id[question_id]
+        items = []
+        for choice_id in chosen:
+            choice = question.choice(choice_id)
+            label = choice.label if choice is not None else choice_id
+            items.append(Chosen(choice_id, label, (question_id, choice_id) in warnings))
+        rows.append(AnswerRow(question_id, question.text, tuple(items)))
+    return rows
+
+
+def warning_mark() -> str:
+    return _("warning sign")
+
+
+def labels(row: AnswerRow) -> str:
+    """The chosen labels in plain text, each warning sign followed by its mark."""
+    mark = warning_mark()
+    return "; ".join(f"{item.label} ({mark})" if item.warning else item.label for item in row.chosen)
