@@ -42,6 +42,7 @@ SLOW_TESTS = {
     "test_spanish.py::test_spanish_interactive_walk_in_a_real_terminal": "pexpect",
     "test_spanish.py::test_spanish_ctrl_c_message": "pexpect",
     "test_cli.py::test_python_dash_m_runs_the_tool": "subprocess",
+    "test_batch.py::test_batch_buffers_its_own_output_even_with_pythonunbuffered": "subprocess under strace",
     "test_hostile_input.py::test_a_normal_run_writes_no_file_anywhere": "subprocess",
     "test_hostile_input.py::test_ascii_only_output_stream_works": "subprocess",
     "test_hostile_input.py::test_closed_pipe_ends_quietly": "subprocess",

@@ -5,10 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -284,3 +289,24 @@ def test_lines_read_in_chunks_are_the_lines_of_the_text(lines: list[str]) -> Non
             assert [line for lines in batch._line_batches(io.StringIO(text)) for line in lines] == expected, size
     finally:
         batch.CHUNK = real
+
+
+@pytest.mark.skipif(shutil.which("strace") is None, reason="needs strace to count system calls")
+def test_batch_buffers_its_own_output_even_with_pythonunbuffered(tmp_path: Path) -> None:
+    """With PYTHONUNBUFFERED=1 (many containers set it) a write per row would be a system call per row."""
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text((json.dumps(GOOD) + "\n") * 5000, encoding="utf-8")
+    trace = tmp_path / "trace"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    result = subprocess.run(
+        ["strace", "-f", "-e", "trace=write", "-o", str(trace), sys.executable, "-m", "kratom_check", "batch", rows],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("\n") == 5000
+    to_stdout = [line for line in trace.read_text().splitlines() if "write(1," in line]
+    assert len(to_stdout) < 100

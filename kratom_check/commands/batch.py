@@ -63,12 +63,13 @@ def batch(
             raise AnswersError(f"{file}: cannot read this file ({exc.strerror or exc}).") from None
         size = 0 if file == "-" else Path(file).stat().st_size
         stream = open_text(raw)
+        out = buffered_stdout()
         try:
             if size >= PROGRESS_FROM_BYTES and sys.stderr.isatty():
-                summary = _with_progress(model, stream, raw, size, chosen_input, output_format)
+                summary = _with_progress(model, stream, raw, size, chosen_input, output_format, out)
             else:
-                summary = run(model, stream, sys.stdout, input_format=chosen_input, output_format=output_format)
-            sys.stdout.flush()
+                summary = run(model, stream, out, input_format=chosen_input, output_format=output_format)
+            out.flush()
         finally:
             if file != "-":
                 stream.close()
@@ -84,6 +85,7 @@ def _with_progress(
     size: int,
     chosen_input: str,
     output_format: str,
+    out: TextIO,
 ) -> Summary:
     """A progress bar on standard error for large inputs read from a file."""
     from rich.console import Console
@@ -109,7 +111,7 @@ def _with_progress(
                 progress.update(task, completed=raw.tell())
 
         summary: Summary = run(
-            model, stream, sys.stdout, input_format=chosen_input, output_format=output_format, progress=advance
+            model, stream, out, input_format=chosen_input, output_format=output_format, progress=advance
         )
         return summary
 
@@ -213,40 +215,47 @@ def read_jsonl(stream: TextIO) -> Iterator[tuple[int, Any, str | None]]:
 
 
 def read_csv(stream: TextIO) -> Iterator[tuple[int, Any, str | None]]:
-    """CSV with a header row of question ids; several choices in one cell are separated by ';'."""
+    """CSV with a header row of question ids; several choices in one cell are separated by ';'.
+
+    Rows are read as lists and each record is built once (a DictReader would build a dict first).
+    """
     import csv
 
-    reader = csv.DictReader(stream)
+    reader = csv.reader(stream)
     try:
-        header = reader.fieldnames or []
+        header = next(reader, [])
     except csv.Error as exc:
         yield 1, None, _("the header row cannot be read ({reason})").format(reason=exc)
         return
+    keys = [ID_COLUMN if name.strip().casefold() == ID_COLUMN else name for name in header]
     repeated = next((name for index, name in enumerate(header) if name in header[:index]), None)
+    width = len(keys)
     for number, row in enumerate(_rows_or_problems(reader), 2):
         if isinstance(row, str):
             yield number, None, row
             continue
+        if not row:
+            continue  # a blank line, as DictReader skips it
         if repeated is not None:
             yield number, None, _("the column '{key}' appears twice in the header. Keep only one.").format(key=repeated)
             continue
+        if len(row) > width:
+            yield number, None, _("the row has more cells than the header")
+            continue
         record: dict[str, Any] = {}
-        for key, cell in row.items():
-            if key is None:
-                yield number, None, _("the row has more cells than the header")
-                break
-            if key.strip().casefold() == ID_COLUMN:
-                key = ID_COLUMN
-            value = (cell or "").strip()
+        for key, cell in zip(keys, row, strict=False):
+            value = cell.strip()
             if not value:
                 continue
-            parts = [part.strip() for part in value.split(MULTIPLE_SEPARATOR) if part.strip()]
-            record[key] = parts if len(parts) > 1 else parts[0]
-        else:
-            yield number, record, None
+            if MULTIPLE_SEPARATOR in value:
+                parts = [part.strip() for part in value.split(MULTIPLE_SEPARATOR) if part.strip()]
+                record[key] = parts if len(parts) > 1 else (parts[0] if parts else value)
+            else:
+                record[key] = value
+        yield number, record, None
 
 
-def _rows_or_problems(reader: Any) -> Iterator[dict[str | None, str | None] | str]:
+def _rows_or_problems(reader: Any) -> Iterator[list[str] | str]:
     """Each row, or the problem with it: a cell too large for the CSV reader spoils that row only."""
     import csv
 
@@ -358,6 +367,22 @@ def describe(summary: Summary, questionnaire: Questionnaire) -> str:
         "{count} row had errors (see its error row).", "{count} rows had errors (see their error rows).", summary.errors
     ).format(count=summary.errors)
     return f"{scored} {errors}"
+
+
+def buffered_stdout() -> TextIO:
+    """Standard output with a buffer of its own: with PYTHONUNBUFFERED=1 (set on many machines and
+    containers) sys.stdout makes one system call per result row."""
+    stdout: TextIO = sys.stdout
+    if stdout is not sys.__stdout__:  # a test runner's capture: keep it
+        return stdout
+    stdout.flush()
+    try:
+        # Not a context manager: it lives until the process ends, and the descriptor is not its to close.
+        binary = open(stdout.fileno(), "wb", buffering=1 << 16, closefd=False)  # noqa: SIM115
+    except (OSError, ValueError, AttributeError):
+        return stdout
+    encoding = getattr(stdout, "encoding", None) or "utf-8"
+    return io.TextIOWrapper(binary, encoding=encoding, errors="replace", newline="", write_through=False)
 
 
 def open_text(raw: BinaryIO) -> TextIO:
