@@ -67,9 +67,7 @@ def check(
     ] = None,
     no_clinician: Annotated[
         bool,
-        typer.Option(
-            "--no-clinician", help="Leave out the page for your clinician (HTML, Markdown and JSON reports)."
-        ),
+        typer.Option("--no-clinician", help="Leave out the page for your clinician (HTML, Markdown and JSON reports)."),
     ] = False,
     save: Annotated[
         bool,

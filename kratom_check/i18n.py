@@ -54,6 +54,8 @@ def territory(environ: dict[str, str] | None = None) -> str | None:
         if value:
             name = value.split(".")[0].split("@")[0]
             country = name.split("_")[1] if "_" in name else ""
+            if len(country) == 3 and country.isascii() and country.isdigit():
+                return country  # a UN M.49 area, like 419 (Latin America): no one country's numbers
             return country.upper() if len(country) == 2 and country.isascii() and country.isalpha() else None
     return None
 

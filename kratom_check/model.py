@@ -45,6 +45,7 @@ RegionCode = Annotated[
 # Field names that are Python keywords carry a trailing underscore; the file uses the plain word.
 ALIASES = {"any_": "any", "all_": "all", "not_": "not", "is_": "is"}
 
+
 class Condition(NamedTuple):
     """Declarative test on answers: one of any / all / not, or an answer test."""
 
@@ -138,9 +139,12 @@ class Caution(NamedTuple):
     text: Text
     next_step: Text
     sources: SourceKeys
-    regions: Annotated[
-        tuple[RegionCode, ...], Spec(min_length=1, description="Only in these countries (it names their services).")
-    ] | None = None
+    regions: (
+        Annotated[
+            tuple[RegionCode, ...], Spec(min_length=1, description="Only in these countries (it names their services).")
+        ]
+        | None
+    ) = None
 
 
 AdviceKind = Literal["act_now", "watch_for", "next_step", "ask_clinician", "good_to_know"]
@@ -163,9 +167,12 @@ class Advice(NamedTuple):
     when: Condition | None = None
     text: Annotated[Text, REQUIRED] = ""
     sources: Annotated[SourceKeys, REQUIRED] = ()
-    regions: Annotated[
-        tuple[RegionCode, ...], Spec(min_length=1, description="Only in these countries (it names their services).")
-    ] | None = None
+    regions: (
+        Annotated[
+            tuple[RegionCode, ...], Spec(min_length=1, description="Only in these countries (it names their services).")
+        ]
+        | None
+    ) = None
 
 
 class Resource(NamedTuple):

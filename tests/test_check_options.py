@@ -127,3 +127,57 @@ def test_a_partial_file_from_a_pipe_is_still_refused_with_every_problem(run_cli:
     assert result.exit_code == 2
     assert "'duration' needs an answer" in result.stderr
     assert "'liver_conditions' needs an answer" in result.stderr
+
+
+@pytest.mark.parametrize("date", ["0001-01-01", "9999-12-31T23:59", "1899-12-31"])
+def test_a_date_outside_1900_to_2100_is_refused(run_cli: Cli, answers_file: Callable[[str], Path], date: str) -> None:
+    result = run_cli("--answers", str(answers_file(EXAMPLE_ANSWERS)), "--date", date)
+    assert result.exit_code == 2
+    assert "between the years 1900 and 2100" in result.stderr
+
+
+def test_save_answers_and_output_may_not_be_the_same_file(run_cli: Cli, answers_file: Callable[[str], Path],
+                                                          tmp_path: Path) -> None:  # fmt: skip
+    target = tmp_path / "same.txt"
+    result = run_cli("--answers", str(answers_file(EXAMPLE_ANSWERS)), "--save-answers", str(target), "--output",
+                     str(target))  # fmt: skip
+    assert result.exit_code == 2
+    assert "--save-answers and --output name the same file" in result.stderr
+    assert not target.exists()
+
+
+def test_a_report_asked_for_early_says_so_and_marks_the_areas_not_asked() -> None:
+    from kratom_check.load.questionnaire import load
+    from kratom_check.render import data, markdown
+    from kratom_check.render import text as report
+    from kratom_check.score.reference import score
+
+    model = load()
+    early = score(model, {"symptoms": ("seizure",)})._replace(unanswered=("frequency", "duration"))
+    text = " ".join(report.plain_text(early, model).split())
+    assert "You asked for this report before the end, so some questions have no answer." in text
+    assert "- How often, how much, how long: not asked" in text
+    assert "Signs you noticed: Urgent" in text
+    assert json.loads(data.json_text(early, model))["unanswered"] == ["frequency", "duration"]
+    assert "Kind of product: not asked" in markdown.markdown(early, model)
+
+
+def test_a_report_asked_for_early_is_an_in_progress_fhir_response() -> None:
+    from kratom_check.load.questionnaire import load
+    from kratom_check.render import fhir
+    from kratom_check.score.reference import score
+
+    model = load()
+    early = score(model, {"symptoms": ("seizure",)})._replace(unanswered=("frequency",))
+    assert fhir.bundle(early, model)["entry"][0]["resource"]["status"] == "in-progress"
+    assert fhir.bundle(score(model, {"symptoms": ("none",)}), model)["entry"][0]["resource"]["status"] == "completed"
+
+
+def test_the_text_report_lists_no_source_only_the_clinician_page_cites(
+    run_cli: Cli, answers_file: Callable[[str], Path]
+) -> None:
+    text = run_cli("--answers", str(answers_file(EXAMPLE_ANSWERS))).stdout
+    sources = text.split("\nSources\n")[1]
+    cited = {int(n) for n in re.findall(r"\b(\d+)\b", " ".join(re.findall(r"Sources: ([\d, ]+)", text)))}
+    listed = len(re.findall(r"^ ?\d+\. ", sources, re.MULTILINE))
+    assert cited == set(range(1, listed + 1))

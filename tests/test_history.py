@@ -245,7 +245,8 @@ def test_a_locked_history_still_gives_the_report(run_cli: Cli, home: Path, monke
         holder.close()
     assert result.exit_code == 2
     assert "Your result: High" in result.stdout
-    assert "another kratom-check is using it; try again in a moment" in result.stderr
+    assert "(another kratom-check is using it). Try again in a moment." in " ".join(result.stderr.split())
+    assert "history forget" not in result.stderr
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can write in any folder")  # CI runs as root: see the next test
@@ -306,3 +307,46 @@ def test_two_checks_saved_at_the_same_moment_both_land(home: Path) -> None:
     assert [process.wait(timeout=60) for process in processes] == [0, 0, 0, 0]
     _checks, total = history.newest(None)
     assert total == 4
+
+
+def test_a_damaged_earlier_check_does_not_stop_the_new_one_being_saved(run_cli: Cli, home: Path) -> None:
+    check(run_cli, FIRST)
+    connection = sqlite3.connect(home / "history.sqlite3")
+    connection.execute("UPDATE checks SET answers = '{bad'")
+    connection.commit()
+    connection.close()
+    result = check(run_cli, SECOND)
+    assert result.exit_code == 0, result.stderr
+    assert "Your result: High" in result.stdout
+    assert "Since your last check" not in result.stdout
+    total = sqlite3.connect(home / "history.sqlite3").execute("SELECT count(*) FROM checks").fetchone()[0]
+    assert total == 2
+
+
+def test_listing_a_history_with_a_damaged_check_is_a_clear_error(run_cli: Cli, home: Path) -> None:
+    check(run_cli, FIRST)
+    connection = sqlite3.connect(home / "history.sqlite3")
+    connection.execute("UPDATE checks SET areas = '[1, 2]'")
+    connection.commit()
+    connection.close()
+    result = run_cli("history")
+    assert result.exit_code == 2
+    assert "a saved check is damaged" in result.stderr
+
+
+def test_a_history_file_readable_by_others_is_made_owner_only_before_saving(run_cli: Cli, home: Path) -> None:
+    check(run_cli, FIRST)
+    (home / "history.sqlite3").chmod(0o644)
+    check(run_cli, SECOND)
+    assert stat.S_IMODE((home / "history.sqlite3").stat().st_mode) == 0o600
+
+
+def test_a_check_saved_for_a_country_without_numbers_can_be_shown_again(
+    run_cli: Cli, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANG", "th_TH.UTF-8")
+    first = run_cli("--answers", "-", "--save", "--lang", "en", input=FIRST)
+    assert "Get help now in your country" not in first.stdout  # no urgent sign: no lead block
+    shown = run_cli("--lang", "en", "history", "show", "1")
+    assert shown.exit_code == 0, shown.stderr
+    assert "Help in your country" in shown.stdout

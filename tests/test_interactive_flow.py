@@ -240,3 +240,49 @@ def test_a_styled_report_on_a_wide_terminal_is_capped_at_a_readable_width(tmp_pa
     lines = screen_lines(child.before or "")
     assert any("Your result:" in line for line in lines)
     assert max(len(line) for line in lines) <= 100
+
+
+def _forget(tmp_path: Path, *, lang: str = "C.UTF-8") -> pexpect.spawn:
+    home = tmp_path / "history"
+    home.mkdir()
+    (home / "history.sqlite3").write_bytes(b"")
+    env = {**os.environ, "KRATOM_CHECK_HOME": str(home), "NO_COLOR": "1", "LANG": lang, "TERM": "xterm"}
+    env.pop("LC_ALL", None)
+    return pexpect.spawn(
+        sys.executable, ["-m", "kratom_check", "history", "forget"], env=env, encoding="utf-8", timeout=20
+    )
+
+
+def test_history_forget_asks_first_and_yes_deletes(tmp_path: Path) -> None:
+    child = _forget(tmp_path)
+    child.expect_exact("This cannot be undone.")
+    child.sendline("yes")
+    child.expect_exact("Deleted your history at")
+    assert finish(child) == 0
+    assert list((tmp_path / "history").iterdir()) == []
+
+
+def test_history_forget_enter_keeps_the_history(tmp_path: Path) -> None:
+    child = _forget(tmp_path)
+    child.expect_exact("press Enter to keep it")
+    child.sendline("")
+    child.expect_exact("Nothing was deleted.")
+    assert finish(child) == 0
+    assert (tmp_path / "history" / "history.sqlite3").exists()
+
+
+def test_history_forget_ctrl_c_stops_with_130_and_deletes_nothing(tmp_path: Path) -> None:
+    child = _forget(tmp_path)
+    child.expect_exact("press Enter to keep it")
+    child.sendcontrol("c")
+    child.expect_exact("Stopped. Nothing was deleted.")
+    assert finish(child) == 130
+    assert (tmp_path / "history" / "history.sqlite3").exists()
+
+
+def test_history_forget_takes_a_spanish_yes(tmp_path: Path) -> None:
+    child = _forget(tmp_path, lang="es_MX.UTF-8")
+    child.expect_exact("Escriba sí para borrarlo")
+    child.sendline("sí")
+    child.expect_exact("Se borró su historial")
+    assert finish(child) == 0

@@ -223,3 +223,19 @@ def spanish_active() -> Iterable[None]:
     activate("es")
     yield
     activate("en")
+
+
+def test_a_follow_up_hidden_then_brought_back_at_the_review_is_asked_again(questionnaire: Questionnaire) -> None:
+    """Alcohol off, then on again: the drinking question must be answered again, never left out."""
+    walk = [NO_SIGN, "2", "2", "1", "1", "", "", "1", "4", "2", "8", "", "", "", ""]
+    outcome, screen = run(questionnaire, [*walk, "8", "6", "8", "1", "4", ""])
+    assert outcome.answers["co_use"] == ("alcohol",)
+    assert outcome.answers["alcohol_frequency"] == ("daily",)
+    assert outcome.complete
+    assert screen.count("How often do you have 4 or more drinks in one day?") == 2
+
+
+def test_the_review_never_ends_with_a_needed_question_unanswered(questionnaire: Questionnaire) -> None:
+    outcome, _ = run(questionnaire, [NO_SIGN, *REST, "8", "6", "8", "1", "2", ""])
+    assert outcome.complete
+    assert "alcohol_frequency" in outcome.answers

@@ -191,6 +191,7 @@ def test_every_shipped_number_has_its_source_row_in_the_content_doc() -> None:
         ({"LANG": "POSIX"}, None),
         ({"LC_ALL": "en_GB.UTF-8", "LANG": "es_MX.UTF-8"}, "GB"),
         ({"LANG": "sr_RS@latin"}, "RS"),
+        ({"LANG": "es_419.UTF-8"}, "419"),
         ({}, None),
     ],
 )
@@ -206,3 +207,18 @@ def test_a_placeholder_other_than_emergency_is_refused(tmp_path: Path) -> None:
 def test_a_line_for_an_unknown_country_is_refused(tmp_path: Path) -> None:
     error = load_changed(tmp_path, "    regions: [US]\n", "    regions: [FR]\n")
     assert any("regions[0]: unknown region 'FR' (known: US, AU, CA, ES, GB, MX, ZZ)" in p for p in error.problems)
+
+
+def test_latin_american_spanish_with_no_country_gets_the_local_emergency_number() -> None:
+    result = report(env={"LANG": "es_419.UTF-8"})
+    assert "Busque ayuda ahora en su país" in unwrapped(result.stdout)
+    assert "911" not in result.stdout
+
+
+def test_the_naloxone_without_a_prescription_line_is_for_the_us_only() -> None:
+    answers = URGENT + "opioids: not_prescribed\n"
+    assert "In the US, you can buy naloxone nasal spray without a prescription." in unwrapped(
+        report("--region", "US", answers=answers).stdout
+    )
+    for code in ("AU", "GB", "CA"):
+        assert "without a prescription" not in report("--region", code, answers=answers).stdout

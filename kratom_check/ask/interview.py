@@ -116,6 +116,7 @@ class Interview:
             question = questions[index]
             if not is_asked(question, self.chosen):
                 self.chosen.pop(question.id, None)
+                self.seen.discard(question.id)  # if a changed answer brings it back, it is asked again
                 index += 1
                 continue
             if only_unanswered and question.id in self.seen and index != returned_to:
@@ -252,7 +253,14 @@ class Interview:
             while True:
                 typed = self.read(PROMPT).strip()
                 if not typed:
-                    return
+                    gaps = self._gaps()
+                    if not gaps:
+                        return
+                    # A needed question is still open (a changed answer brought it back): ask it first.
+                    self.seen.difference_update(gaps)
+                    if self._walk(0, only_unanswered=True) == "report":
+                        return
+                    break
                 if self._is(typed, "stop"):
                     raise Stopped
                 if re.fullmatch(r"[0-9]{1,3}", typed) and 1 <= int(typed) <= len(rows):
@@ -319,14 +327,17 @@ class Interview:
             extras.append(_("Enter = skip"))
         console.print(f"[dim]{escape(how)} ({escape(', '.join(extras))})[/dim]")
 
-    def _outcome(self) -> Outcome:
+    def _gaps(self) -> list[str]:
+        """Required questions that apply and have no answer."""
         answers = self._applicable_answers()
-        complete = all(
-            question.id in answers or not question.required
+        return [
+            question.id
             for question in self.questionnaire.questions
-            if is_asked(question, answers)
-        )
-        return Outcome(answers, complete)
+            if question.required and question.id not in answers and is_asked(question, answers)
+        ]
+
+    def _outcome(self) -> Outcome:
+        return Outcome(self._applicable_answers(), not self._gaps())
 
     def _applicable_answers(self) -> Chosen:
         return {

@@ -56,6 +56,11 @@ def run(options: Options) -> None:
     if output is not None:
         saving.check_destination(output, force=options.force)
     if options.save_answers is not None:
+        if output is not None and options.save_answers.resolve() == output.resolve():
+            from ..errors import UsageError
+
+            raise UsageError(_("--save-answers and --output name the same file ({path}). Give each its own name.")
+                             .format(path=output))  # fmt: skip
         saving.check_destination(options.save_answers, force=options.force)
     made = made_at(options.date)
     region, from_locale = (options.region, False) if options.region else (territory(), True)
@@ -66,7 +71,7 @@ def run(options: Options) -> None:
     if options.save_answers is not None:
         saving.write_atomically(options.save_answers, answers_file(model, checked, made), force=options.force)
         say(_("Saved your answers to {path}").format(path=options.save_answers))
-    assessment = score(model, checked.values)._replace(made=made)
+    assessment = score(model, checked.values)._replace(made=made, unanswered=checked.missing)
     if options.no_clinician:
         from ..score.reference import without_clinician
 
@@ -123,9 +128,11 @@ def save_in_history(model: Questionnaire, assessment: Assessment) -> Assessment:
     saved = assessment._replace(saved_in=str(history.location()))
     if previous is None:
         return saved
-    return saved._replace(
-        since_last=since_last(model, assessment, previous.made, previous.level, previous.areas, previous.answers)
-    )
+    try:
+        since = since_last(model, assessment, previous.made, previous.level, previous.areas, previous.answers)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return saved  # an earlier check saved in an odd shape spoils the comparison, never the report
+    return saved._replace(since_last=since)
 
 
 def _answers(model: Questionnaire, options: Options) -> tuple[CheckedAnswers, bool]:
@@ -185,14 +192,18 @@ def made_at(date: str | None) -> str:
         return datetime.now().astimezone().isoformat(timespec="seconds")
     try:
         when = datetime.fromisoformat(date.strip().replace("Z", "+00:00"))
-    except ValueError:
+        if not 1900 <= when.year <= 2100:
+            raise ValueError(date)
+        return (
+            when.astimezone().isoformat(timespec="seconds") if when.tzinfo is None else when.isoformat("T", "seconds")
+        )
+    except (ValueError, OverflowError, OSError):
         raise UsageError(
             _(
                 "--date: '{date}' is not a date and time. Use ISO 8601, like 2026-11-25T17:10+01:00 "
-                "or 2026-11-25 (a time without an offset is local time)."
+                "or 2026-11-25 (a time without an offset is local time), between the years 1900 and 2100."
             ).format(date=date)
         ) from None
-    return when.astimezone().isoformat(timespec="seconds") if when.tzinfo is None else when.isoformat("T", "seconds")
 
 
 def answers_file(model: Questionnaire, checked: CheckedAnswers, made: str) -> str:

@@ -111,7 +111,9 @@ def list_checks(output_format: ListFormat, limit: int) -> None:
 
 @history_app.command("show")
 def show(
-    number: Annotated[int, typer.Argument(help="The check's number, as `kratom-check history` lists it.")],
+    number: Annotated[
+        int, typer.Argument(metavar="NUMBER", help="The check's number, as `kratom-check history` lists it.")
+    ],
     output_format: Annotated[ShowFormat, typer.Option("--format", "-f", help="Report format.")] = ShowFormat.text,
 ) -> None:
     """Print a saved check's report again, from its saved answers."""
@@ -130,7 +132,7 @@ def show(
                     number=number
                 )
             )
-        model = load(None, language(), check.region)
+        model = load(None, language(), check.region, from_locale=True)  # an unknown code: "any other country"
         if check.questionnaire_id != model.id:
             raise UsageError(
                 _("Check {number} was made with another questionnaire ('{id}').").format(
@@ -139,8 +141,8 @@ def show(
             )
         from ..ask import answers
 
-        checked = answers.check(model, check.answers, _("saved check {number}").format(number=number))
-        assessment = score(model, checked.values)._replace(made=check.made)
+        checked = answers.check(model, check.answers, _("saved check {number}").format(number=number), partial=True)
+        assessment = score(model, checked.values)._replace(made=check.made, unanswered=checked.missing)
         if check.questionnaire_version != model.version or assessment.level != check.level:
             say(
                 _(
@@ -196,12 +198,28 @@ def forget(
         if not yes:
             if not sys.stdin.isatty():
                 raise UsageError(_("history forget deletes every saved check. To do it from a script, add --yes."))
-            question = _("Delete your whole history at {path}? This cannot be undone.").format(path=where)
-            if not typer.confirm(question, default=False, err=True):
+            if not _confirmed(_("Delete your whole history at {path}? This cannot be undone.").format(path=where)):
                 say(_("Nothing was deleted."))
                 return
         path, _existed = history.forget()
         say(_("Deleted your history at {path}.").format(path=path))
+
+
+def _confirmed(question: str) -> bool:
+    """Yes or no at the terminal, in the person's language: Enter means no. Ctrl-C and end of input stop
+    with nothing deleted, like every other prompt (exit 130 and 2)."""
+    from ..i18n import _
+
+    say(question)
+    try:
+        typed = input(_("Type yes to delete, or press Enter to keep it: ")).strip().casefold()
+    except KeyboardInterrupt:
+        say("\n" + _("Stopped. Nothing was deleted."))
+        raise typer.Exit(130) from None
+    except EOFError:
+        say("\n" + _("Nothing was deleted."))
+        raise typer.Exit(2) from None
+    return typed in {"y", "yes", _("yes").casefold(), "s", "sí", "si"}
 
 
 def _level_name(model: Questionnaire, level_id: str) -> str:

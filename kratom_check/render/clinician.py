@@ -34,8 +34,8 @@ def intro() -> str:
 
 def mention() -> str:
     """What a text report says about the clinician's page, which only the other formats carry."""
-    return _("A page for your clinician, with every answer and notes with sources, is in the HTML and Markdown "
-             "reports: kratom-check --format html --output report.html")  # fmt: skip
+    return _("There is also a page for your clinician. It lists your answers, with notes and sources. "
+             "To get it, run: kratom-check --format html --output report.html")  # fmt: skip
 
 
 class Chosen(NamedTuple):

@@ -66,6 +66,7 @@ def as_dict(assessment: Assessment, questionnaire: Questionnaire) -> dict[str, A
             "resources": [resource(line) for line in assessment.resources],
         },
         "notice": list(assessment.notice),
+        "unanswered": list(assessment.unanswered),
         "saved_to_history": bool(assessment.saved_in),
         "clinician": _clinician_dict(assessment, questionnaire),
         "since_last_check": _since_dict(assessment.since_last),

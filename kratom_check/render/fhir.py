@@ -162,7 +162,7 @@ def bundle(assessment: Assessment, questionnaire: Questionnaire, *, seed: str | 
     response = {
         "resourceType": "QuestionnaireResponse",
         "questionnaire": _canonical(questionnaire),
-        "status": "completed",
+        "status": "in-progress" if assessment.unanswered else "completed",
         **({"authored": assessment.made} if assessment.made else {}),
         "item": [
             {

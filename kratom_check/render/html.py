@@ -16,6 +16,7 @@ from .text import (
     FULL_CAUTIONS,
     answer_rows,
     area_rows,
+    early_note,
     heading,
     made_text,
     privacy_rows,
@@ -156,7 +157,8 @@ def page(assessment: Assessment, questionnaire: Questionnaire) -> str:
         title=escape(questionnaire.title),
         level=escape(assessment.level),
         level_title=escape(assessment.level_title),
-        level_meaning=escape(assessment.level_meaning),
+        level_meaning=escape(assessment.level_meaning)
+        + (f"<br>{escape(note)}" if (note := early_note(assessment)) else ""),
         contacts=contacts,
         made=f'<p class="made">{escape(made)}</p>' if (made := made_text(assessment)) else "",
         safety_net=_section("safety_net", (_cited(assessment, line) for line in assessment.safety_net)),

@@ -12,6 +12,7 @@ from .text import (
     answer_rows,
     area_rows,
     caution_lines,
+    early_note,
     heading,
     privacy_rows,
     refs,
@@ -44,6 +45,8 @@ def markdown(assessment: Assessment, questionnaire: Questionnaire) -> str:
         + [f"**{resource_text(r)}** {refs(assessment, r)}" for r in assessment.lead_resources],
     )
     lines.extend([f"## {heading('result')}: {assessment.level_title}", "", f"**{assessment.level_meaning}**", ""])
+    if note := early_note(assessment):
+        lines.extend([note, ""])
     section("safety_net", cited(assessment.safety_net))
     section(
         "cautions",

@@ -175,8 +175,12 @@ FULL_CAUTIONS = 4
 def area_rows(assessment: Assessment, questionnaire: Questionnaire) -> list[str]:
     """Each area with its level in words and the answers that raised it, then what they do together."""
     lowest = questionnaire.levels[0].id
+    answered = {question_id for question_id, _chosen in assessment.answers}
     rows = []
     for factor in assessment.factors:
+        if assessment.unanswered and not answered & _asked_about(questionnaire, factor.id):
+            rows.append(_("{area}: not asked").format(area=factor.title))
+            continue
         row = f"{factor.title}: {questionnaire.level(factor.level).name}"
         if factor.level != lowest and factor.raised_by:
             row += " (" + "; ".join(_label(questionnaire, *answer) for answer in factor.raised_by) + ")"
@@ -189,6 +193,23 @@ def area_rows(assessment: Assessment, questionnaire: Questionnaire) -> list[str]
             )
         )
     return rows
+
+
+def _asked_about(questionnaire: Questionnaire, factor_id: str) -> set[str]:
+    """The questions whose answers can give this area points."""
+    return {
+        question.id
+        for question in questionnaire.questions
+        if any(choice.points.get(factor_id, 0) for choice in question.choices)
+    }
+
+
+def early_note(assessment: Assessment) -> str:
+    """Said under the result when the person asked for the report before the end."""
+    if not assessment.unanswered:
+        return ""
+    return _("You asked for this report before the end, so some questions have no answer. "
+             "An area marked \"not asked\" may be higher than it shows.")  # fmt: skip
 
 
 def _label(questionnaire: Questionnaire, question_id: str, choice_id: str) -> str:
@@ -259,6 +280,8 @@ def layout(assessment: Assessment, questionnaire: Questionnaire, *, sources_apar
         entries.append(None)
     entries.append(Entry((((f"{heading('result')}: ", "bold"), (assessment.level_title, style)),)))
     entries.append(Entry((((assessment.level_meaning, "bold"),),)))
+    if note := early_note(assessment):
+        entries.append(Entry((((note, ""),),)))
 
     def cited_list(key: str, lines: Sequence[Cited]) -> None:
         if lines:
@@ -298,7 +321,10 @@ def layout(assessment: Assessment, questionnaire: Questionnaire, *, sources_apar
         entries.append(Entry((((clinician.mention(), ""),),), "-"))
     cited_list("good_to_know", assessment.good_to_know)
     add_heading("sources")
-    for number, (_key, source) in enumerate(assessment.sources, 1):
+    # The text report has no clinician's page: the sources only its pointers cite (numbered last) stay out.
+    from ..score.reference import without_clinician
+
+    for number, (_key, source) in enumerate(without_clinician(assessment).sources, 1):
         entries.append(Entry((((source_text(source), "dim"),),), f"{number}."))
     return entries
 

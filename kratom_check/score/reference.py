@@ -107,6 +107,8 @@ class Assessment(NamedTuple):
     """(question id, choice id) of each answer behind a warning sign that fired, for the clinician's page."""
     for_clinician: bool = True
     """Whether reports carry the clinician's page (--no-clinician leaves it out)."""
+    unanswered: tuple[str, ...] = ()
+    """Needed questions left without an answer (the person asked for the report early): set at the edge."""
 
     def source_number(self, key: str) -> int:
         return [source_key for source_key, _ in self.sources].index(key) + 1

@@ -84,15 +84,21 @@ def _private_files() -> Iterator[None]:
 
 def _problem(path: Path, reason: str, advice: str | None = None) -> HistoryError:
     fix = advice or _("To start a new history, run: kratom-check history forget")
+    if reason == _describe_lock():
+        fix = _("Try again in a moment.")
     message = _("{path}: the history cannot be used ({reason}). {fix}")
     return HistoryError(message.format(path=path, reason=reason, fix=fix))
+
+
+def _describe_lock() -> str:
+    return _("another kratom-check is using it")
 
 
 def _describe(exc: Exception) -> str:
     if isinstance(exc, sqlite3.DatabaseError) and "not a database" in str(exc):
         return _("the file is damaged or is not a kratom-check history")
     if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-        return _("another kratom-check is using it; try again in a moment")
+        return _describe_lock()
     if isinstance(exc, sqlite3.OperationalError) and "full" in str(exc):
         return _("the disk is full")
     if isinstance(exc, OSError):
@@ -112,6 +118,8 @@ def opened(*, create: bool) -> Iterator[sqlite3.Connection | None]:
         with _private_files():
             if create:
                 path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if create:
+                _owner_only(path)
             connection = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None)
             connection.execute("PRAGMA journal_mode=WAL")
             _migrate(connection, path)
@@ -125,6 +133,16 @@ def opened(*, create: bool) -> Iterator[sqlite3.Connection | None]:
     finally:
         if connection is not None:
             connection.close()
+
+
+def _owner_only(path: Path) -> None:
+    """A history file made by hand, or copied in, may be readable by others: health data must not be."""
+    for name in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            if name.stat().st_mode & 0o077:
+                name.chmod(0o600)
+        except FileNotFoundError:
+            continue
 
 
 def _migrate(connection: sqlite3.Connection, path: Path) -> None:
@@ -168,7 +186,10 @@ def add(
         try:
             connection.execute("BEGIN IMMEDIATE")
             try:
-                previous = _latest(connection, questionnaire_id)
+                try:
+                    previous = _latest(connection, questionnaire_id)
+                except HistoryError:
+                    previous = None  # a damaged earlier check spoils the comparison, not the saving
                 cursor = connection.execute(
                     "INSERT INTO checks (made, questionnaire_id, questionnaire_version, language, region, answers,"
                     " level, areas) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -203,7 +224,17 @@ _COLUMNS = "id, made, questionnaire_id, questionnaire_version, language, region,
 
 
 def _saved(row: tuple[object, ...]) -> SavedCheck:
+    try:
+        return _decoded(row)
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise _problem(location(), _("a saved check is damaged") + f": {exc}") from None
+
+
+def _decoded(row: tuple[object, ...]) -> SavedCheck:
     id_, made, questionnaire_id, version, language, region, answers, level, areas = row
+    decoded_answers, decoded_areas = json.loads(str(answers)), json.loads(str(areas))
+    if not (isinstance(decoded_answers, dict) and isinstance(decoded_areas, dict)):
+        raise ValueError("answers and areas must be JSON objects")
     return SavedCheck(
         int(str(id_)),
         str(made),
@@ -211,9 +242,9 @@ def _saved(row: tuple[object, ...]) -> SavedCheck:
         str(version),
         str(language),
         None if region is None else str(region),
-        json.loads(str(answers)),
+        decoded_answers,
         str(level),
-        json.loads(str(areas)),
+        decoded_areas,
     )
 
 
