@@ -350,3 +350,14 @@ def test_a_check_saved_for_a_country_without_numbers_can_be_shown_again(
     shown = run_cli("--lang", "en", "history", "show", "1")
     assert shown.exit_code == 0, shown.stderr
     assert "Help in your country" in shown.stdout
+
+
+def test_history_export_to_dash_prints_it(run_cli: Cli, home: Path, tmp_path: Path) -> None:
+    check(run_cli, FIRST)
+    result = run_cli("history", "export", "-", "--format", "csv")
+    assert result.exit_code == 0
+    header = result.stdout.splitlines()[0].split(",")
+    assert header[:7] == ["number", "made", "questionnaire_id", "questionnaire_version", "language", "region", "level"]
+    assert header[7] == "area_use_pattern"
+    assert header.index("symptoms") < header.index("frequency") < header.index("pregnancy_detail")
+    assert not (tmp_path / "-").exists()

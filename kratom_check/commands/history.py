@@ -158,7 +158,7 @@ def show(
 
 @history_app.command("export")
 def export(
-    path: Annotated[Path, typer.Argument(metavar="FILE", help="Where to write it (private, mode 0600).")],
+    path: Annotated[Path, typer.Argument(metavar="FILE", help="Where to write it (private, mode 0600); - prints it.")],
     output_format: Annotated[
         ExportFormat | None, typer.Option("--format", "-f", help="json or csv (default: from the file's name).")
     ] = None,
@@ -166,15 +166,21 @@ def export(
 ) -> None:
     """Write the whole history to FILE, as JSON or CSV."""
     with user_errors(debug=debug_requested()):
-        from ..i18n import _
+        from ..i18n import _, language
+        from ..load.questionnaire import load
         from ..render import save as saving
         from ..store import history
 
         chosen = output_format or (ExportFormat.csv if path.suffix.lower() == ".csv" else ExportFormat.json)
-        saving.check_destination(path, force=force)
+        to_stdout = str(path) == "-"  # "-" means standard output everywhere
+        if not to_stdout:
+            saving.check_destination(path, force=force)
         checks, total = history.newest(None)
         checks.reverse()  # oldest first, as a record reads
-        content = _csv(checks) if chosen is ExportFormat.csv else _json(checks)
+        content = _csv(checks, load(None, language())) if chosen is ExportFormat.csv else _json(checks)
+        if to_stdout:
+            emit(content)
+            return
         saving.write_atomically(path, content, force=force)
         say(_("Saved {count} checks to {path}").format(count=total, path=path))
 
@@ -245,13 +251,14 @@ def _json(checks: list[SavedCheck]) -> str:
     return json.dumps({"checks": [_as_dict(check) for check in checks]}, indent=2, ensure_ascii=False) + "\n"
 
 
-def _csv(checks: list[SavedCheck]) -> str:
-    """One row per check; areas and answers each get a column (lists joined with ';')."""
+def _csv(checks: list[SavedCheck], model: Questionnaire) -> str:
+    """One row per check; areas and answers each get a column (lists joined with ';'), in the
+    questionnaire's order, so every export has the same header (ids it no longer has come last)."""
     import csv
     import io
 
-    areas = list(dict.fromkeys(key for check in checks for key in check.areas))
-    questions = list(dict.fromkeys(key for check in checks for key in check.answers))
+    areas = list(dict.fromkeys([factor.id for factor in model.factors] + [k for c in checks for k in c.areas]))
+    questions = list(dict.fromkeys([q.id for q in model.questions] + [k for c in checks for k in c.answers]))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -349,6 +350,9 @@ def plain_text(assessment: Assessment, questionnaire: Questionnaire, *, width: i
     return wrapped(entries, width=width)
 
 
+_DIGIT_SPACE = re.compile(r"(?<=\d) (?=\d)")
+
+
 def wrapped(entries: Sequence[Entry | None], *, width: int) -> str:
     """Entries as plain lines, list items with a hanging indent under their marker."""
     import textwrap
@@ -365,9 +369,11 @@ def wrapped(entries: Sequence[Entry | None], *, width: int) -> str:
             first = entry.marker.rjust(marker_width) + " "
             indent = " " * (marker_width + 1)
         for number, paragraph in enumerate(entry.paragraphs):
-            body = "".join(text for text, _style in paragraph)
+            # A space between digits ("13 11 26") never breaks a line: half a phone number is no use.
+            body = _DIGIT_SPACE.sub("\u00a0", "".join(text for text, _style in paragraph))
             out.extend(
-                textwrap.wrap(
+                line.replace("\u00a0", " ")
+                for line in textwrap.wrap(
                     body,
                     width=width,
                     initial_indent=first if number == 0 else indent,
