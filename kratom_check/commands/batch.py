@@ -52,9 +52,12 @@ def batch(
     A summary goes to standard error. Exit 0 if every row scored, 2 if any failed.
     """
     with user_errors(debug=debug_requested()):
+        import gc
+
         from ..i18n import language
         from ..load.questionnaire import load
 
+        gc.enable()  # start.py held collection back while loading; a stream of millions of rows needs it
         model = load(questions, language())
         chosen_input = input_format or (BatchFormat.csv if file.lower().endswith(".csv") else BatchFormat.jsonl)
         try:
