@@ -106,7 +106,7 @@ def test_a_spanish_report_has_the_clinician_part_in_spanish(run_cli: Cli) -> Non
     answers = _yaml(BASE)
     page = run_cli("--answers", "-", "--format", "markdown", "--lang", "es", input=answers).stdout
     part = page.split("# Para su profesional de salud")[1]
-    assert "El kratom no se detecta en las pruebas estándar de detección de drogas." in part
+    assert "Las pruebas estándar de detección de drogas no detectan el kratom." in part
     assert "## Notas para el profesional de salud" in part
 
 

@@ -211,10 +211,10 @@ def test_spanish_keys_go_back_and_stop(spanish_active: None) -> None:
     screen = io.StringIO()
     console = Console(file=screen, width=100, color_system=None)
     with pytest.raises(Stopped):
-        interview(spanish, console, Script([NO_SIGN, "a", "t"]))
+        interview(spanish, console, Script([NO_SIGN, "a", "d"]))
     shown = screen.getvalue()
     assert "a = volver atrás" in shown
-    assert "t = terminar" in shown
+    assert "d = detener" in shown
     assert "Su respuesta: 15. Nada de esto (Enter la mantiene)" in shown
 
 

@@ -220,7 +220,7 @@ def test_spanish_interactive_walk_in_a_real_terminal() -> None:
         child.expect_exact("Autoevaluación sobre el kratom")
         child.expect_exact("Pregunta 1 de 14")
         child.expect_exact("(? = por qué preguntamos, a = volver atrás,")
-        child.expect_exact("t = terminar)")
+        child.expect_exact("d = detener)")
         child.expect_exact("> ")
         child.sendline("nada de esto")
         child.expect_exact("¿Con qué frecuencia usa kratom ahora?")
