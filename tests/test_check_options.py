@@ -181,3 +181,47 @@ def test_the_text_report_lists_no_source_only_the_clinician_page_cites(
     cited = {int(n) for n in re.findall(r"\b(\d+)\b", " ".join(re.findall(r"Sources: ([\d, ]+)", text)))}
     listed = len(re.findall(r"^ ?\d+\. ", sources, re.MULTILINE))
     assert cited == set(range(1, listed + 1))
+
+
+@pytest.mark.parametrize("width", range(20, 81))
+def test_a_phone_number_is_never_split_across_lines_at_any_width(width: int) -> None:
+    from kratom_check.render.text import wrap_lines
+
+    line = "Poisons Information Centre: Call 13 11 26. Emergency: Call 1-800-222-1222 · NHS 111: Call 111"
+    wrapped = "\n".join(wrap_lines(line, width))
+    for number in ("13 11 26", "1-800-222-1222"):
+        assert number in wrapped
+    assert "\u00a0" not in wrapped
+
+
+def test_the_styled_report_keeps_a_phone_number_on_one_line() -> None:
+    import io
+
+    from rich.console import Console
+
+    from kratom_check.load.questionnaire import load
+    from kratom_check.render import text as report
+    from kratom_check.score.reference import score
+
+    model = load(None, None, "AU")
+    screen = io.StringIO()
+    Console(file=screen, width=40, color_system=None).print(
+        report.text(score(model, {"symptoms": ("seizure",)}), model)
+    )
+    assert "13\u00a011\u00a026" in screen.getvalue()
+
+
+def test_save_answers_to_dash_is_refused(run_cli: Cli, answers_file: Callable[[str], Path]) -> None:
+    result = run_cli("--answers", str(answers_file(EXAMPLE_ANSWERS)), "--save-answers", "-")
+    assert result.exit_code == 2
+    assert "--save-answers needs a file name" in result.stderr
+
+
+def test_an_early_report_is_a_preliminary_fhir_risk_assessment() -> None:
+    from kratom_check.load.questionnaire import load
+    from kratom_check.render import fhir
+    from kratom_check.score.reference import score
+
+    model = load()
+    early = score(model, {"symptoms": ("seizure",)})._replace(unanswered=("frequency",))
+    assert fhir.bundle(early, model)["entry"][1]["resource"]["status"] == "preliminary"

@@ -230,9 +230,10 @@ def test_fhir_ids_differ_between_runs_and_are_rfc_4122_uuids(run_cli: Run) -> No
 def test_fhir_bundle_is_the_same_for_the_same_answers_and_seed(run_cli: Run) -> None:
     import uuid
 
-    first = run_cli("--format", "fhir", "--seed", "clinic-42", input=EXAMPLE_ANSWERS).stdout
-    assert first == run_cli("--format", "fhir", "--seed", "clinic-42", input=EXAMPLE_ANSWERS).stdout
-    assert first != run_cli("--format", "fhir", "--seed", "clinic-43", input=EXAMPLE_ANSWERS).stdout
+    fixed = ("--date", "2026-11-25T10:00:00+00:00")  # the time is in the bundle too
+    first = run_cli("--format", "fhir", "--seed", "clinic-42", *fixed, input=EXAMPLE_ANSWERS).stdout
+    assert first == run_cli("--format", "fhir", "--seed", "clinic-42", *fixed, input=EXAMPLE_ANSWERS).stdout
+    assert first != run_cli("--format", "fhir", "--seed", "clinic-43", *fixed, input=EXAMPLE_ANSWERS).stdout
     for entry in json.loads(first)["entry"]:
         assert uuid.UUID(entry["fullUrl"].removeprefix("urn:uuid:")).version == 5
 

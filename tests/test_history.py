@@ -57,7 +57,7 @@ def test_save_adds_the_check_and_the_report_says_where(run_cli: Cli, home: Path)
     assert f"saved in your private history on this computer ({home / 'history.sqlite3'})" in " ".join(
         result.stdout.split()
     )
-    (saved,), total = history.newest(None)
+    (saved,), total, _damaged = history.newest(None)
     assert total == 1
     assert saved.made == "2026-11-20T09:00:00+00:00"
     assert (saved.questionnaire_id, saved.language, saved.region, saved.level) == (
@@ -305,7 +305,7 @@ def test_two_checks_saved_at_the_same_moment_both_land(home: Path) -> None:
         process.stdin.write(FIRST.encode())
         process.stdin.close()
     assert [process.wait(timeout=60) for process in processes] == [0, 0, 0, 0]
-    _checks, total = history.newest(None)
+    _checks, total, _damaged = history.newest(None)
     assert total == 4
 
 
@@ -323,15 +323,22 @@ def test_a_damaged_earlier_check_does_not_stop_the_new_one_being_saved(run_cli: 
     assert total == 2
 
 
-def test_listing_a_history_with_a_damaged_check_is_a_clear_error(run_cli: Cli, home: Path) -> None:
+def test_a_damaged_check_is_left_out_of_the_list_and_the_others_are_shown(run_cli: Cli, home: Path) -> None:
     check(run_cli, FIRST)
+    check(run_cli, SECOND, date="2026-11-25T09:00:00+00:00")
     connection = sqlite3.connect(home / "history.sqlite3")
-    connection.execute("UPDATE checks SET areas = '[1, 2]'")
+    connection.execute("UPDATE checks SET areas = '[1, 2]' WHERE id = 1")
     connection.commit()
     connection.close()
     result = run_cli("history")
-    assert result.exit_code == 2
-    assert "a saved check is damaged" in result.stderr
+    assert result.exit_code == 0
+    assert "#2  2026-11-25 09:00  High" in result.stdout
+    assert "#1 " not in result.stdout
+    assert "Note: saved check 1 is damaged and was left out. The others are shown." in result.stderr
+    shown = run_cli("history", "show", "1")
+    assert shown.exit_code == 2
+    assert "saved check number 1 is damaged, so it cannot be shown. The other checks are fine." in shown.stderr
+    assert "history forget" not in shown.stderr
 
 
 def test_a_history_file_readable_by_others_is_made_owner_only_before_saving(run_cli: Cli, home: Path) -> None:
@@ -361,3 +368,22 @@ def test_history_export_to_dash_prints_it(run_cli: Cli, home: Path, tmp_path: Pa
     assert header[7] == "area_use_pattern"
     assert header.index("symptoms") < header.index("frequency") < header.index("pregnancy_detail")
     assert not (tmp_path / "-").exists()
+
+
+def test_an_early_check_saves_only_the_areas_it_asked_and_compares_only_those(home: Path) -> None:
+    from kratom_check.commands.check import save_in_history
+    from kratom_check.load.questionnaire import load
+    from kratom_check.score.reference import score
+
+    model = load()
+    early = score(model, {"symptoms": ("seizure",)})._replace(
+        unanswered=("frequency",), made="2026-11-20T09:00:00+00:00"
+    )
+    save_in_history(model, early)
+    (saved,), _total, _damaged = history.newest(None)
+    assert saved.areas == {"symptoms": "urgent"}
+    later = score(model, {"symptoms": ("none",), "co_use": ("alcohol",), "alcohol_frequency": ("daily",)})
+    since = save_in_history(model, later._replace(made="2026-11-25T09:00:00+00:00")).since_last
+    assert since is not None
+    assert [change.what for change in since.went_up] == []
+    assert [change.what for change in since.went_down] == ["Signs you noticed"]

@@ -272,7 +272,6 @@ class Interview:
 
     def _review_rows(self) -> list[tuple[Question, str]]:
         rows = []
-        skipped = _("(skipped)")
         for question in self.questionnaire.questions:
             if not is_asked(question, self.chosen):
                 continue
@@ -280,7 +279,7 @@ class Interview:
             labels = (
                 "; ".join(choice.label for choice_id in chosen if (choice := question.choice(choice_id)))
                 if chosen
-                else skipped
+                else (_("(not answered yet)") if question.required else _("(skipped)"))
             )
             rows.append((question, f"{question.short or question.text}: {labels}"))
         return rows

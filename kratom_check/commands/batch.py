@@ -233,12 +233,11 @@ def read_csv(stream: TextIO) -> Iterator[tuple[int, Any, str | None]]:
     keys = [ID_COLUMN if name.strip().casefold() == ID_COLUMN else name for name in header]
     repeated = next((name for index, name in enumerate(header) if name in header[:index]), None)
     width = len(keys)
-    for number, row in enumerate(_rows_or_problems(reader), 2):
+    # Rows are numbered as records, the header being 1; a blank line is no record (as before).
+    for number, row in enumerate((row for row in _rows_or_problems(reader) if row != []), 2):
         if isinstance(row, str):
             yield number, None, row
             continue
-        if not row:
-            continue  # a blank line, as DictReader skips it
         if repeated is not None:
             yield number, None, _("the column '{key}' appears twice in the header. Keep only one.").format(key=repeated)
             continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -56,6 +56,10 @@ def run(options: Options) -> None:
     if output is not None:
         saving.check_destination(output, force=options.force)
     if options.save_answers is not None:
+        if str(options.save_answers) == "-":
+            from ..errors import UsageError
+
+            raise UsageError(_("--save-answers needs a file name, like answers.yaml ('-' is for reports)."))
         if output is not None and options.save_answers.resolve() == output.resolve():
             from ..errors import UsageError
 
@@ -113,6 +117,7 @@ def save_in_history(model: Questionnaire, assessment: Assessment) -> Assessment:
     from ..ask.answers import as_contract
     from ..i18n import language
     from ..score.changes import since_last
+    from ..score.reference import areas_asked
     from ..store import history
 
     _id, previous = history.add(
@@ -123,7 +128,7 @@ def save_in_history(model: Questionnaire, assessment: Assessment) -> Assessment:
         region=model.region.code if model.region else None,
         answers=as_contract(dict(assessment.answers), model),
         level=assessment.level,
-        areas={factor.id: factor.level for factor in assessment.factors},
+        areas={factor.id: factor.level for factor in assessment.factors if factor.id in areas_asked(model, assessment)},
     )
     saved = assessment._replace(saved_in=str(history.location()))
     if previous is None:
@@ -173,11 +178,11 @@ def _interview(model: Questionnaire, options: Options, *, given: dict[str, tuple
 
 def warning_for(model: Questionnaire) -> Callable[[dict[str, tuple[str, ...]]], list[tuple[str, str]]]:
     """What the interview shows the moment an answer calls for care today: scored from the answers so far."""
-    from ..render.text import heading, help_now_lines
+    from ..render.text import heading, help_now_lines, numbers_together
     from ..score.reference import score
 
     def warning(chosen: dict[str, tuple[str, ...]]) -> list[tuple[str, str]]:
-        lines = help_now_lines(score(model, chosen))
+        lines = [(marker, numbers_together(text)) for marker, text in help_now_lines(score(model, chosen))]
         return [("", heading("lead", model)), *lines] if lines else []
 
     return warning
@@ -194,9 +199,11 @@ def made_at(date: str | None) -> str:
         when = datetime.fromisoformat(date.strip().replace("Z", "+00:00"))
         if not 1900 <= when.year <= 2100:
             raise ValueError(date)
-        return (
-            when.astimezone().isoformat(timespec="seconds") if when.tzinfo is None else when.isoformat("T", "seconds")
-        )
+        local = when.astimezone() if when.tzinfo is None else when
+        offset = local.utcoffset()
+        if offset is not None and offset.seconds % 60:
+            local = local.astimezone(UTC)  # old local-mean-time offsets have seconds; FHIR allows none
+        return local.isoformat("T", "seconds")
     except (ValueError, OverflowError, OSError):
         raise UsageError(
             _(
@@ -266,14 +273,9 @@ def _print_report(options: Options, assessment: Assessment, model: Questionnaire
 
 
 def _recap_text(assessment: Assessment, *, width: int | None = None) -> str:
-    import textwrap
+    from ..render.text import recap_lines, wrap_lines
 
-    from ..render.text import recap_lines
-
-    return "\n".join(
-        "\n".join(textwrap.wrap(line, width=width or _width(), break_long_words=False, break_on_hyphens=False))
-        for line in recap_lines(assessment)
-    )
+    return "\n".join("\n".join(wrap_lines(line, width or _width())) for line in recap_lines(assessment))
 
 
 def _styled_text(assessment: Assessment, model: Questionnaire) -> str:

@@ -78,7 +78,8 @@ def list_checks(output_format: ListFormat, limit: int) -> None:
         from ..load.questionnaire import load
         from ..store import history
 
-        checks, total = history.newest(limit or None)
+        checks, total, damaged = history.newest(limit or None)
+        _say_damaged(damaged)
         if output_format is ListFormat.json:
             import json
 
@@ -175,7 +176,9 @@ def export(
         to_stdout = str(path) == "-"  # "-" means standard output everywhere
         if not to_stdout:
             saving.check_destination(path, force=force)
-        checks, total = history.newest(None)
+        checks, total, damaged = history.newest(None)
+        _say_damaged(damaged)
+        total -= len(damaged)
         checks.reverse()  # oldest first, as a record reads
         content = _csv(checks, load(None, language())) if chosen is ExportFormat.csv else _json(checks)
         if to_stdout:
@@ -211,21 +214,39 @@ def forget(
         say(_("Deleted your history at {path}.").format(path=path))
 
 
+def _say_damaged(numbers: list[int]) -> None:
+    from ..i18n import ngettext
+
+    if numbers:
+        listed = ", ".join(str(number) for number in numbers)
+        say(
+            ngettext(
+                "Note: saved check {numbers} is damaged and was left out. The others are shown.",
+                "Note: saved checks {numbers} are damaged and were left out. The others are shown.",
+                len(numbers),
+            ).format(numbers=listed)
+        )
+
+
 def _confirmed(question: str) -> bool:
     """Yes or no at the terminal, in the person's language: Enter means no. Ctrl-C and end of input stop
     with nothing deleted, like every other prompt (exit 130 and 2)."""
     from ..i18n import _
 
     say(question)
+    import sys
+
+    sys.stderr.write(_("Type yes to delete, or press Enter to keep it: "))
+    sys.stderr.flush()
     try:
-        typed = input(_("Type yes to delete, or press Enter to keep it: ")).strip().casefold()
+        typed = input().strip().casefold()
     except KeyboardInterrupt:
         say("\n" + _("Stopped. Nothing was deleted."))
         raise typer.Exit(130) from None
     except EOFError:
         say("\n" + _("Nothing was deleted."))
         raise typer.Exit(2) from None
-    return typed in {"y", "yes", _("yes").casefold(), "s", "sí", "si"}
+    return typed in {"y", "yes", _("yes").casefold()}
 
 
 def _level_name(model: Questionnaire, level_id: str) -> str:

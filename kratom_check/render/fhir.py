@@ -175,7 +175,7 @@ def bundle(assessment: Assessment, questionnaire: Questionnaire, *, seed: str | 
     }
     risk = {
         "resourceType": "RiskAssessment",
-        "status": "final",
+        "status": "preliminary" if assessment.unanswered else "final",
         **({"occurrenceDateTime": assessment.made} if assessment.made else {}),
         "subject": {"display": "Person who completed the kratom self-check"},
         "method": {"text": f"{questionnaire.title} {questionnaire.version}"},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..i18n import N_, _
 from ..model import Questionnaire, Source
@@ -175,11 +175,13 @@ FULL_CAUTIONS = 4
 
 def area_rows(assessment: Assessment, questionnaire: Questionnaire) -> list[str]:
     """Each area with its level in words and the answers that raised it, then what they do together."""
+    from ..score.reference import areas_asked
+
     lowest = questionnaire.levels[0].id
-    answered = {question_id for question_id, _chosen in assessment.answers}
+    asked = areas_asked(questionnaire, assessment)
     rows = []
     for factor in assessment.factors:
-        if assessment.unanswered and not answered & _asked_about(questionnaire, factor.id):
+        if factor.id not in asked:
             rows.append(_("{area}: not asked").format(area=factor.title))
             continue
         row = f"{factor.title}: {questionnaire.level(factor.level).name}"
@@ -194,15 +196,6 @@ def area_rows(assessment: Assessment, questionnaire: Questionnaire) -> list[str]
             )
         )
     return rows
-
-
-def _asked_about(questionnaire: Questionnaire, factor_id: str) -> set[str]:
-    """The questions whose answers can give this area points."""
-    return {
-        question.id
-        for question in questionnaire.questions
-        if any(choice.points.get(factor_id, 0) for choice in question.choices)
-    }
 
 
 def early_note(assessment: Assessment) -> str:
@@ -351,12 +344,34 @@ def plain_text(assessment: Assessment, questionnaire: Questionnaire, *, width: i
 
 
 _DIGIT_SPACE = re.compile(r"(?<=\d) (?=\d)")
+NO_BREAK = "\u00a0"
+
+
+def numbers_together(text: str) -> str:
+    """Spaces between digits ("13 11 26") made no-break spaces: half a phone number is no use. Wrapping
+    in textwrap and rich never breaks there; plain output turns them back into spaces after wrapping."""
+    return _DIGIT_SPACE.sub(NO_BREAK, text)
+
+
+def wrap_lines(text: str, width: int, *, first: str = "", indent: str = "") -> list[str]:
+    """Plain text wrapped like every report line: no split numbers, no split links."""
+    import textwrap
+
+    return [
+        line.replace(NO_BREAK, " ")
+        for line in textwrap.wrap(
+            numbers_together(text),
+            width=width,
+            initial_indent=first,
+            subsequent_indent=indent,
+            break_on_hyphens=False,
+            break_long_words=False,
+        )
+    ] or [""]
 
 
 def wrapped(entries: Sequence[Entry | None], *, width: int) -> str:
     """Entries as plain lines, list items with a hanging indent under their marker."""
-    import textwrap
-
     out: list[str] = []
     for index, entry in enumerate(entries):
         if entry is None:
@@ -369,20 +384,8 @@ def wrapped(entries: Sequence[Entry | None], *, width: int) -> str:
             first = entry.marker.rjust(marker_width) + " "
             indent = " " * (marker_width + 1)
         for number, paragraph in enumerate(entry.paragraphs):
-            # A space between digits ("13 11 26") never breaks a line: half a phone number is no use.
-            body = _DIGIT_SPACE.sub("\u00a0", "".join(text for text, _style in paragraph))
-            out.extend(
-                line.replace("\u00a0", " ")
-                for line in textwrap.wrap(
-                    body,
-                    width=width,
-                    initial_indent=first if number == 0 else indent,
-                    subsequent_indent=indent,
-                    break_on_hyphens=False,
-                    break_long_words=False,  # a link split over two lines cannot be copied
-                )
-                or [""]
-            )
+            body = "".join(text for text, _style in paragraph)
+            out.extend(wrap_lines(body, width, first=first if number == 0 else indent, indent=indent))
     return "\n".join(out) + "\n"
 
 
@@ -397,13 +400,19 @@ def text(assessment: Assessment, questionnaire: Questionnaire) -> RenderableType
     for entry in layout(assessment, questionnaire):
         if entry is None or not entry.marker:
             grid = None
-            parts.append(Text("") if entry is None else Text.assemble(*entry.paragraphs[0]))
+            parts.append(Text("") if entry is None else _styled(entry.paragraphs[0]))
             continue
         if grid is None:
             grid = Table.grid(padding=(0, 1, 0, 0))
             grid.add_column(no_wrap=True, justify="right", style="bold")
             grid.add_column(overflow="fold")
             parts.append(grid)
-        body = Text("\n").join(Text.assemble(*paragraph) for paragraph in entry.paragraphs)
+        body = Text("\n").join(_styled(paragraph) for paragraph in entry.paragraphs)
         grid.add_row(entry.marker, body)
     return Group(*parts)
+
+
+def _styled(paragraph: tuple[Segment, ...]) -> Any:
+    from rich.text import Text
+
+    return Text.assemble(*((numbers_together(text), style) for text, style in paragraph))

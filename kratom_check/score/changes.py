@@ -20,10 +20,15 @@ def since_last(
 
     Levels or ids the questionnaire no longer has are compared by id, so an old check never breaks it.
     """
+    from .reference import areas_asked
+
     rank = questionnaire.level_rank
+    asked = areas_asked(questionnaire, assessment)
     up: list[Change] = []
     down: list[Change] = []
     for factor in assessment.factors:
+        if factor.id not in asked:
+            continue  # not asked this time (a report asked for early): no level to compare
         before = areas.get(factor.id)
         if before is None or before == factor.level or before not in rank:
             continue

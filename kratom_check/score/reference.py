@@ -326,6 +326,23 @@ def score(questionnaire: Questionnaire, answers: Answers) -> Assessment:
     )
 
 
+def factor_questions(questionnaire: Questionnaire, factor_id: str) -> set[str]:
+    """The questions whose answers can give this area points."""
+    return {
+        question.id
+        for question in questionnaire.questions
+        if any(choice.points.get(factor_id, 0) for choice in question.choices)
+    }
+
+
+def areas_asked(questionnaire: Questionnaire, assessment: Assessment) -> set[str]:
+    """The areas with an answer behind them: all of them, unless the report was asked for early."""
+    if not assessment.unanswered:
+        return {factor.id for factor in assessment.factors}
+    answered = {question_id for question_id, _chosen in assessment.answers}
+    return {factor.id for factor in assessment.factors if answered & factor_questions(questionnaire, factor.id)}
+
+
 def without_clinician(assessment: Assessment) -> Assessment:
     """The assessment for a report with no clinician's page: its pointers and the sources only they cite go."""
     others: tuple[Line, ...] = (

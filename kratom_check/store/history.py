@@ -226,8 +226,12 @@ _COLUMNS = "id, made, questionnaire_id, questionnaire_version, language, region,
 def _saved(row: tuple[object, ...]) -> SavedCheck:
     try:
         return _decoded(row)
-    except (ValueError, TypeError, AttributeError) as exc:
-        raise _problem(location(), _("a saved check is damaged") + f": {exc}") from None
+    except (ValueError, TypeError, AttributeError):
+        raise HistoryError(
+            _(
+                "{path}: saved check number {number} is damaged, so it cannot be shown. The other checks are fine."
+            ).format(path=location(), number=row[0])
+        ) from None
 
 
 def _decoded(row: tuple[object, ...]) -> SavedCheck:
@@ -248,16 +252,23 @@ def _decoded(row: tuple[object, ...]) -> SavedCheck:
     )
 
 
-def newest(limit: int | None) -> tuple[list[SavedCheck], int]:
-    """The newest checks first (all of them with limit None), and how many there are in all."""
+def newest(limit: int | None) -> tuple[list[SavedCheck], int, list[int]]:
+    """The newest checks first (all of them with limit None), how many there are in all, and the
+    numbers of damaged checks left out: one damaged row never hides the others."""
     with opened(create=False) as connection:
         if connection is None:
-            return [], 0
+            return [], 0, []
         try:
             total = connection.execute("SELECT count(*) FROM checks").fetchone()[0]
             query = f"SELECT {_COLUMNS} FROM checks ORDER BY id DESC" + (" LIMIT ?" if limit else "")
-            rows = connection.execute(query, (limit,) if limit else ())
-            return [_saved(row) for row in rows], int(total)
+            checks: list[SavedCheck] = []
+            damaged: list[int] = []
+            for row in connection.execute(query, (limit,) if limit else ()):
+                try:
+                    checks.append(_decoded(row))
+                except (ValueError, TypeError, AttributeError):
+                    damaged.append(int(str(row[0])))
+            return checks, int(total), damaged
         except sqlite3.Error as exc:
             raise _problem(location(), _describe(exc)) from None
 
