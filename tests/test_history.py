@@ -387,3 +387,34 @@ def test_an_early_check_saves_only_the_areas_it_asked_and_compares_only_those(ho
     assert since is not None
     assert [change.what for change in since.went_up] == []
     assert [change.what for change in since.went_down] == ["Signs you noticed"]
+
+
+def _save_one(folder: str) -> None:
+    os.environ[history.ENVIRONMENT] = folder
+    history.add(
+        made="2026-11-25T09:00:00+00:00",
+        questionnaire_id="kratom-check",
+        questionnaire_version="1.1.0",
+        language="en",
+        region="US",
+        answers={"frequency": "daily"},
+        level="low",
+        areas={"use_pattern": "low"},
+    )
+
+
+def test_first_saves_into_a_new_history_at_the_same_moment_all_land(tmp_path: Path) -> None:
+    """Switching a new file to WAL is refused at once while another save opens it: the save must wait."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    for round_ in range(20):
+        folder = tmp_path / f"history{round_}"
+        workers = [context.Process(target=_save_one, args=(str(folder),)) for _ in range(6)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(timeout=60)
+        assert [worker.exitcode for worker in workers] == [0] * 6, round_
+        count = sqlite3.connect(folder / "history.sqlite3").execute("SELECT count(*) FROM checks").fetchone()[0]
+        assert count == 6

@@ -121,7 +121,7 @@ def opened(*, create: bool) -> Iterator[sqlite3.Connection | None]:
             if create:
                 _owner_only(path)
             connection = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None)
-            connection.execute("PRAGMA journal_mode=WAL")
+            _write_ahead_log(connection)
             _migrate(connection, path)
         yield connection
     except HistoryError:
@@ -133,6 +133,22 @@ def opened(*, create: bool) -> Iterator[sqlite3.Connection | None]:
     finally:
         if connection is not None:
             connection.close()
+
+
+def _write_ahead_log(connection: sqlite3.Connection) -> None:
+    """Switch a new file to WAL. The switch needs the file to itself, and SQLite refuses it at once,
+    without waiting, while another save is opening the same new file: so wait here, as a save would."""
+    import time
+
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _owner_only(path: Path) -> None:
