@@ -23,6 +23,14 @@ def shown(value: object, limit: int = 60) -> str:
     return visible if len(visible) <= limit else visible[: limit - 1] + "…"
 
 
+def quoted_list(names: list[str]) -> str:
+    """'a', 'b' ... and N more: names from outside, shown safely and never more than a screenful."""
+    listed = ", ".join(f"'{shown(name)}'" for name in names[:MAX_LISTED])
+    if len(names) > MAX_LISTED:
+        listed += " " + _("and {count} more").format(count=len(names) - MAX_LISTED)
+    return listed
+
+
 def allowed(question: Question) -> str:
     """The choice ids a question takes, as every message about an answer lists them."""
     ids = ", ".join(question.choice_ids)

@@ -6,7 +6,7 @@ from typing import Any, NamedTuple
 
 from .. import safe_yaml
 from ..conditions import Answers, compile_condition
-from ..errors import MAX_LISTED, AnswersError, allowed, shown
+from ..errors import AnswersError, allowed, quoted_list, shown
 from ..i18n import _, ngettext
 from ..model import Question, Questionnaire
 
@@ -92,9 +92,7 @@ def check(questionnaire: Questionnaire, data: Any, name: str = "answers", *, par
     unknown = [key for key in data if key not in known]
     if unknown:
         # Listed once with the known ids, however many there are: a file of junk gives a short message.
-        named = ", ".join(f"'{shown(key)}'" for key in unknown[:MAX_LISTED])
-        if len(unknown) > MAX_LISTED:
-            named += " " + _("and {count} more").format(count=len(unknown) - MAX_LISTED)
+        named = quoted_list([str(key) for key in unknown])
         problems.append(
             ngettext(
                 "{keys} is not a question id (known: {known})",

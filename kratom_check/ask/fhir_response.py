@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any, NamedTuple
 
-from ..errors import MAX_LISTED, allowed, shown
+from ..errors import MAX_LISTED, allowed, quoted_list, shown
 from ..i18n import _, ngettext
 from ..model import Question, Questionnaire
 
@@ -103,9 +103,7 @@ def read_response(resource: dict[str, Any], questionnaire: Questionnaire) -> Res
         elif chosen:
             codes[link] = chosen
     if unknown:
-        named = ", ".join(f"'{shown(link)}'" for link in unknown[:MAX_LISTED])
-        if len(unknown) > MAX_LISTED:
-            named += " " + _("and {count} more").format(count=len(unknown) - MAX_LISTED)
+        named = quoted_list([str(link) for link in unknown])
         problems.append(
             ngettext(
                 "linkId {links} is not a question id (known: {known})",

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 Chosen = dict[str, tuple[str, ...]]
 Reader = Callable[[str], str]
 """Reads one typed line after showing a prompt (input() with line editing, or a test's script)."""
-Warning = Callable[[Chosen], Sequence[tuple[str, str]]]
+HelpNow = Callable[[Chosen], Sequence[tuple[str, str]]]
 """What to do right away for the answers so far, as (marker, text) with the heading first; or nothing."""
 
 PROMPT = "> "
@@ -71,7 +71,7 @@ class Interview:
         read: Reader,
         *,
         given: Mapping[str, tuple[str, ...]] | None = None,
-        warning: Warning | None = None,
+        warning: HelpNow | None = None,
     ) -> None:
         self.questionnaire = questionnaire
         self.console = console
@@ -371,7 +371,7 @@ def interview(
     read: Reader,
     *,
     given: Mapping[str, tuple[str, ...]] | None = None,
-    warning: Warning | None = None,
+    warning: HelpNow | None = None,
 ) -> Outcome:
     """Walk the questions that apply (with given answers: only the missing ones), then review them."""
     session = Interview(questionnaire, console, read, given=given, warning=warning)

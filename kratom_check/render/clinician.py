@@ -68,9 +68,3 @@ def answer_rows(assessment: Assessment, questionnaire: Questionnaire) -> list[An
 
 def warning_mark() -> str:
     return _("warning sign")
-
-
-def labels(row: AnswerRow) -> str:
-    """The chosen labels in plain text, each warning sign followed by its mark."""
-    mark = warning_mark()
-    return "; ".join(f"{item.label} ({mark})" if item.warning else item.label for item in row.chosen)
