@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from .. import safe_yaml
@@ -135,6 +136,25 @@ def check(questionnaire: Questionnaire, data: Any, name: str = "answers", *, par
     return CheckedAnswers(values, tuple(warnings), tuple(missing))
 
 
+MULTIPLE_SEPARATOR = ";"
+"""In a CSV cell (batch, the SQL export), several choices are joined by this."""
+
+
+def csv_record(keys: list[str], row: Sequence[str]) -> dict[str, Any]:
+    """A CSV row as an answer set: cells trimmed, empty ones left out, ';' separating several choices."""
+    record: dict[str, Any] = {}
+    for key, cell in zip(keys, row, strict=False):
+        value = cell.strip()
+        if not value:
+            continue
+        if MULTIPLE_SEPARATOR in value:
+            parts = [part.strip() for part in value.split(MULTIPLE_SEPARATOR) if part.strip()]
+            record[key] = parts if len(parts) > 1 else (parts[0] if parts else value)
+        else:
+            record[key] = value
+    return record
+
+
 class ChoiceLookup(NamedTuple):
     """How a typed or written answer maps to a choice of one question."""
 
@@ -143,7 +163,7 @@ class ChoiceLookup(NamedTuple):
     exclusive: frozenset[str]
 
 
-def _lookup(question: Question) -> ChoiceLookup:
+def choice_lookup(question: Question) -> ChoiceLookup:
     # A label names a choice when no other choice of the question has it, in any language.
     names = [
         (name.casefold(), choice.id)
@@ -168,7 +188,7 @@ def lookups(questionnaire: Questionnaire) -> dict[str, ChoiceLookup]:
     cached = _LOOKUPS.get(id(questionnaire))
     if cached is not None and cached[0] is questionnaire:
         return cached[1]
-    built = {question.id: _lookup(question) for question in questionnaire.questions}
+    built = {question.id: choice_lookup(question) for question in questionnaire.questions}
     _LOOKUPS[id(questionnaire)] = (questionnaire, built)
     return built
 

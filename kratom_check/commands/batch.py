@@ -10,7 +10,7 @@ import io
 import json
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 from json.encoder import encode_basestring
 from pathlib import Path
@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Annotated, Any, BinaryIO, TextIO
 
 import typer
 
+from ..ask.answers import csv_record
 from ..edge import debug_requested, say, user_errors
-from ..errors import AnswersError
+from ..errors import AnswersError, UsageError
 from ..i18n import _, ngettext
 
 if TYPE_CHECKING:
@@ -32,6 +33,12 @@ PROGRESS_FROM_BYTES = 1024 * 1024
 class BatchFormat(StrEnum):
     jsonl = "jsonl"
     csv = "csv"
+    parquet = "parquet"
+
+
+class Engine(StrEnum):
+    python = "python"
+    duckdb = "duckdb"
 
 
 def batch(
@@ -44,8 +51,21 @@ def batch(
         typer.Option("--input-format", help="Input format (default: csv for *.csv files, else jsonl)."),
     ] = None,
     questions: Annotated[str | None, typer.Option("--questions", metavar="FILE", help="Another questionnaire.")] = None,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            help="python (built in), or duckdb: every core, and Parquet (pip install 'kratom-check[duckdb]')."
+        ),
+    ] = Engine.python,
+    threads: Annotated[
+        int | None, typer.Option("--threads", min=1, metavar="N", help="DuckDB engine: threads (default: every core).")
+    ] = None,
+    memory_limit: Annotated[
+        str,
+        typer.Option("--memory-limit", metavar="SIZE", help="DuckDB engine: most memory DuckDB may use, like 512MB."),
+    ] = "1GB",
 ) -> None:
-    """Score a JSON Lines or CSV file of answer sets, one result row per row.
+    """Score a JSON Lines, CSV or Parquet file of answer sets, one result row per row.
 
     Each row is one answer set, with an optional 'id' column. A bad row gets an error row
     naming its row number and problem; the rest are still scored.
@@ -58,8 +78,23 @@ def batch(
         from ..load.questionnaire import load
 
         gc.enable()  # start.py held collection back while loading; a stream of millions of rows needs it
+        chosen_input = input_format or _format_of(file)
+        if engine is Engine.python and BatchFormat.parquet in (chosen_input, output_format):
+            raise UsageError(
+                _("Parquet needs the DuckDB engine: add --engine duckdb (install it with: {command}).").format(
+                    command="pip install 'kratom-check[duckdb]'"
+                )
+            )
+        if output_format is BatchFormat.parquet and sys.stdout.isatty():
+            raise UsageError(_("Parquet is not for reading on screen: send it to a file, like > results.parquet"))
         model = load(questions, language())
-        chosen_input = input_format or (BatchFormat.csv if file.lower().endswith(".csv") else BatchFormat.jsonl)
+        if engine is Engine.duckdb:
+            summary = _on_duckdb(model, file, chosen_input, output_format, threads, memory_limit)
+            if summary is not None:
+                say(describe(summary, model))
+                if summary.errors:
+                    raise typer.Exit(2)
+                return
         try:
             raw = sys.stdin.buffer if file == "-" else Path(file).open("rb")  # noqa: SIM115 - closed below
         except OSError as exc:
@@ -79,6 +114,54 @@ def batch(
         say(describe(summary, model))
         if summary.errors:
             raise typer.Exit(2)
+
+
+def _format_of(file: str) -> BatchFormat:
+    """The input format a file's name suggests: csv or parquet by extension, else JSON Lines."""
+    suffix = file.lower().rsplit(".", 1)[-1]
+    return {"csv": BatchFormat.csv, "parquet": BatchFormat.parquet}.get(suffix, BatchFormat.jsonl)
+
+
+def _on_duckdb(
+    model: Questionnaire, file: str, input_format: str, output_format: str, threads: int | None, memory_limit: str
+) -> Summary | None:
+    """The DuckDB engine's run, or None when the file is one only the Python engine reads exactly."""
+    from . import batch_duckdb
+
+    if file == "-" and input_format != BatchFormat.jsonl:
+        raise UsageError(_("The DuckDB engine reads CSV and Parquet from a file, not from standard input."))
+    if file != "-" and not Path(file).is_file():
+        raise AnswersError(f"{file}: " + _("no such file."))
+    sys.stdout.flush()
+    out = binary_stdout()
+    try:
+        summary = batch_duckdb.run(
+            model,
+            file,
+            out,
+            input_format=input_format,
+            output_format=output_format,
+            threads=threads,
+            memory_limit=memory_limit,
+        )
+    except batch_duckdb.NotForThisEngine as exc:
+        say(_("Scoring with the Python engine: {file}: {reason}.").format(file=file, reason=exc.reason))
+        return None
+    finally:
+        out.flush()
+    return summary
+
+
+def binary_stdout() -> BinaryIO:
+    """Standard output for bytes, with a buffer of its own (see buffered_stdout)."""
+    stdout: Any = sys.stdout
+    if stdout is sys.__stdout__ and stdout is not None:
+        try:
+            return open(stdout.fileno(), "wb", buffering=1 << 16, closefd=False)  # lives to the end
+        except (OSError, ValueError, AttributeError):
+            pass
+    binary: BinaryIO = stdout.buffer  # a test runner's capture, or a stream without a descriptor
+    return binary
 
 
 def _with_progress(
@@ -120,7 +203,6 @@ def _with_progress(
 
 
 ID_COLUMN = "id"
-MULTIPLE_SEPARATOR = ";"
 MAX_LINE = 64 * 1024
 
 
@@ -185,10 +267,15 @@ def _long(blank: bool) -> str | None:
 
 def read_jsonl(stream: TextIO) -> Iterator[tuple[int, Any, str | None]]:
     """(row number, parsed object or None, problem) for each non-empty line."""
+    return jsonl_rows(_line_batches(stream))
+
+
+def jsonl_rows(batches: Iterable[list[str | None]], first: int = 1) -> Iterator[tuple[int, Any, str | None]]:
+    """The rows of lines (None: a line over MAX_LINE), numbered from `first`; blank lines are skipped."""
     # raw_decode skips json.loads' wrappers; the rest of the line must then be blank.
     decode = json.JSONDecoder().raw_decode
-    number = 0
-    for lines in _line_batches(stream):
+    number = first - 1
+    for lines in batches:
         for line in lines:  # the loop batch spends its time in: kept flat
             number += 1
             if line is None:
@@ -230,7 +317,7 @@ def read_csv(stream: TextIO) -> Iterator[tuple[int, Any, str | None]]:
     except csv.Error as exc:
         yield 1, None, _("the header row cannot be read ({reason})").format(reason=exc)
         return
-    keys = [ID_COLUMN if name.strip().casefold() == ID_COLUMN else name for name in header]
+    keys = csv_keys(header)
     repeated = next((name for index, name in enumerate(header) if name in header[:index]), None)
     width = len(keys)
     # Rows are numbered as records, the header being 1; a blank line is no record (as before).
@@ -244,17 +331,12 @@ def read_csv(stream: TextIO) -> Iterator[tuple[int, Any, str | None]]:
         if len(row) > width:
             yield number, None, _("the row has more cells than the header")
             continue
-        record: dict[str, Any] = {}
-        for key, cell in zip(keys, row, strict=False):
-            value = cell.strip()
-            if not value:
-                continue
-            if MULTIPLE_SEPARATOR in value:
-                parts = [part.strip() for part in value.split(MULTIPLE_SEPARATOR) if part.strip()]
-                record[key] = parts if len(parts) > 1 else (parts[0] if parts else value)
-            else:
-                record[key] = value
-        yield number, record, None
+        yield number, csv_record(keys, row), None
+
+
+def csv_keys(header: list[str]) -> list[str]:
+    """The header's cells as answer keys: any spelling of 'id' is the id column."""
+    return [ID_COLUMN if name.strip().casefold() == ID_COLUMN else name for name in header]
 
 
 def _rows_or_problems(reader: Any) -> Iterator[list[str] | str]:
@@ -311,7 +393,9 @@ def csv_writer(out: TextIO, questionnaire: Questionnaire) -> Writer:
         writer.writerow(
             [
                 row,
-                "" if row_id is None else _inert(row_id),
+                ""
+                if row_id is None
+                else _inert(row_id if type(row_id) is str else json.dumps(row_id, ensure_ascii=False)),
                 "" if scored is None else scored.level,
                 *(blank if scored is None else scored.factor_levels),
                 _inert(error),
@@ -338,23 +422,30 @@ def run(
     score = RowScorer(questionnaire).score
     summary = Summary()
     for number, data, problem in rows:
-        row_id = data.pop(ID_COLUMN, None) if type(data) is dict else None
-        scored = None
-        if problem is None:
-            try:
-                scored = score(data, number)
-            except AnswersError as exc:
-                prefix = f"row {number}: "
-                problem = "; ".join(p.removeprefix(prefix) for p in exc.problems)
+        row_id, scored, error = outcome(score, number, data, problem)
+        write(number, row_id, scored, error)
         if scored is None:
-            write(number, row_id, None, f"row {number}: {problem}")
             summary.errors += 1
         else:
-            write(number, row_id, scored, "")
             summary.levels[scored.level] += 1
         if progress is not None:
             progress()
     return summary
+
+
+def outcome(score: Callable[[Any, int], Scored], number: int, data: Any, problem: str | None) -> Outcome:
+    """One row's id, and its levels or its error ("" when it scored)."""
+    row_id = data.pop(ID_COLUMN, None) if type(data) is dict else None
+    if problem is None:
+        try:
+            return row_id, score(data, number), ""
+        except AnswersError as exc:
+            prefix = f"row {number}: "
+            problem = "; ".join(p.removeprefix(prefix) for p in exc.problems)
+    return row_id, None, f"row {number}: {problem}"
+
+
+Outcome = tuple[Any, "Scored | None", str]
 
 
 def describe(summary: Summary, questionnaire: Questionnaire) -> str:

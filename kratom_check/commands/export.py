@@ -1,5 +1,6 @@
 """`kratom-check export ...`: the questionnaire in formats other systems read."""
 
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -25,3 +26,51 @@ def fhir_questionnaire(
         model = load(questions)
         translations = {language: load(questions, language) for language in model.languages[1:]}
         emit(json.dumps(fhir.questionnaire_resource(model, translations), indent=2, ensure_ascii=False) + "\n")
+
+
+class Dialect(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+@export_app.command("sql")
+def sql(
+    dialect: Annotated[Dialect, typer.Option(help="The SQL dialect: duckdb, or spark (Spark SQL, Databricks).")] = (
+        Dialect.duckdb
+    ),
+    table: Annotated[str, typer.Option(help="The table of answers, one row per response (schema.table is fine).")] = (
+        "answers"
+    ),
+    lists: Annotated[
+        bool,
+        typer.Option(
+            "--lists",
+            help="Multiple-choice columns hold lists of choices, not text with choices joined by ';'.",
+        ),
+    ] = False,
+    id_column: Annotated[
+        str, typer.Option("--id-column", metavar="NAME", help="The column carried to each result row; '' for none.")
+    ] = "id",
+    questions: Annotated[str | None, typer.Option("--questions", metavar="FILE", help="Another questionnaire.")] = None,
+) -> None:
+    """Print one SQL query that scores a table of answers: each row's level, each area's level, the
+    warning signs and cautions, or an error naming the problem with each question.
+
+    The table has one column per question id. Labels are accepted as in answers files. See docs/scale.md.
+    """
+    with user_errors(debug=debug_requested()):
+        from ..errors import UsageError
+        from ..i18n import _
+        from ..load.questionnaire import load
+        from ..score.sql import export_query
+
+        try:
+            import sqlglot  # noqa: F401 - checked here so the message can say how to install it
+        except ImportError:
+            raise UsageError(
+                _("Exporting SQL needs an optional extra. Install it with: {command}").format(
+                    command="pip install 'kratom-check[sql]'"
+                )
+            ) from None
+        model = load(questions)
+        emit(export_query(model, dialect.value, table=table, lists=lists, id_column=id_column or None))

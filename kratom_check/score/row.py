@@ -1,0 +1,72 @@
+"""One response in, its result out: the scorer as a plain function, for Spark, Dask, Ray or a DuckDB UDF.
+
+    from kratom_check import score_row
+    score_row({"symptoms": "none", "frequency": "daily", ...})
+
+It is pure (no I/O after the questionnaire's first load, no clock, no state between calls) and gives
+what `batch` and the exported SQL give for a row: the level, each area's level, the warning signs
+and cautions, or the error. See docs/scale.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from typing import Any, TypedDict
+
+from ..model import Questionnaire
+
+ID_KEY = "id"
+
+
+class RowResult(TypedDict):
+    id: Any
+    level: str | None
+    factors: dict[str, str] | None
+    warning_signs: list[str] | None
+    cautions: list[str] | None
+    error: str | None
+
+
+@cache
+def _questionnaire(path: str | None) -> Questionnaire:
+    from ..load.questionnaire import load
+
+    return load(path, "en")
+
+
+def score_row(row: Mapping[str, Any], *, cells: bool = False, questions: str | None = None) -> RowResult:
+    """Score one response.
+
+    `row` maps question ids to answers as an answers file gives them (a choice id or label; a list for
+    several), plus an optional "id" that is handed back. None, or a missing key, is no answer. With
+    `cells=True` the answers are CSV cells: trimmed, empty for none, several choices joined by ';'.
+    `questions` is another questionnaire file (default: the one kratom-check ships).
+
+    An invalid row is not an exception: its result has an `error` naming each problem, and no levels.
+    """
+    from ..ask.answers import check, csv_record
+    from ..errors import AnswersError
+    from .reference import score
+
+    questionnaire = _questionnaire(questions)
+    data = {key: value for key, value in row.items() if value is not None}
+    row_id = data.pop(ID_KEY, None)
+    if cells:
+        data = csv_record(list(data), ["" if value is None else str(value) for value in data.values()])
+    try:
+        checked = check(questionnaire, data, "row")
+    except AnswersError as exc:
+        problems = [problem.removeprefix("row: ") for problem in exc.problems]
+        return RowResult(
+            id=row_id, level=None, factors=None, warning_signs=None, cautions=None, error="; ".join(problems)
+        )
+    assessment = score(questionnaire, checked.values)
+    return RowResult(
+        id=row_id,
+        level=assessment.level,
+        factors={factor.id: factor.level for factor in assessment.factors},
+        warning_signs=[flag.id for flag in assessment.red_flags],
+        cautions=[caution.id for caution in assessment.cautions],
+        error=None,
+    )
