@@ -59,6 +59,11 @@ SLOW_TESTS = {
     "test_hostile_input.py::test_a_full_disk_behind_standard_output_is_an_output_error_not_a_bug": "subprocess",
     "test_cli.py::test_debug_is_accepted_after_a_command_name": "subprocess",
     "test_cli.py::test_an_answers_file_given_as_a_command_gets_a_did_you_mean": "subprocess",
+    "test_scale.py::test_duckdb_engine_equals_python_engine_on_any_json_lines": "long property run",
+    "test_scale.py::test_duckdb_engine_equals_python_engine_on_any_csv": "long property run",
+    "test_scale.py::test_exported_sql_scores_any_valid_row_as_the_reference_does": "long property run",
+    "test_scale.py::test_spark_sql_scores_every_persona_as_the_reference_does_in_spark_local_mode": "Spark",
+    "test_scale.py::test_spark_sql_gives_the_problem_kinds_in_spark_local_mode": "Spark",
 }
 """Tests left out of the fast tier (pytest -m "not slow"), by file or by name, so test files need no edits."""
 

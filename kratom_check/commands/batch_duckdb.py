@@ -137,9 +137,10 @@ def csv_source(path: str, questionnaire: Questionnaire) -> Source:
     odd = [f"({cell} IS NOT NULL AND {cell} <> '')" for cell in unknown]
     if identifier:  # Python trims the id with str.strip(): any id that might change is left to it
         odd.append(_untrimmed(name(identifier)))
+        odd.append(_carriage_return(name(identifier)))
     kept = tuple(f"kc:cell:{index}" for index in range(len(keys)))
     sql = (
-        f"(SELECT {', '.join(selected)}, {row_id} AS {name('kc:id')}, to_json({row_id})::VARCHAR AS "
+        f"(SELECT {', '.join(selected)}, {row_id} AS {name('kc:id')}, coalesce(to_json({row_id})::VARCHAR, 'null') AS "
         f"{name('kc:id_json')}, {' OR '.join(odd) or 'false'} AS {name('kc:odd')}, "
         + ", ".join(f"{name(cell)} AS {name(kept_name)}" for cell, kept_name in zip(cells, kept, strict=True))
         + f" FROM {read})"
@@ -149,6 +150,12 @@ def csv_source(path: str, questionnaire: Questionnaire) -> Source:
         return number, csv_record(keys, [row[column] or "" for column in kept]), None
 
     return Source(sql, kept, 2, redo)
+
+
+def _carriage_return(value: str) -> str:
+    """Whether a text holds a carriage return, which csv.writer quotes or not depending on the Python
+    version: such an id is written by the Python writer itself."""
+    return f"coalesce(contains({value}, chr(13)), false)"
 
 
 def _untrimmed(value: str) -> str:
@@ -187,9 +194,10 @@ def jsonl_source(path: str, questionnaire: Questionnaire, pyarrow: Any, con: Any
     known = "[" + ", ".join(text(key) for key in [*(q.id for q in questions), ID_COLUMN]) + "]"
     # DuckDB's JSON reader allows NaN, Infinity and trailing commas, which Python's does not.
     lenient = text(r"NaN|Infinity|,\s*[\]}]")
+    # A CASE, not AND: DuckDB works out every operand of an AND, and json_type fails on text that is not JSON.
     plain = (
-        f"line IS NOT NULL AND length(line) <= {MAX_LINE} AND json_valid(line) AND NOT regexp_matches(line, {lenient}) "
-        "AND json_type(line) = 'OBJECT'"
+        f"CASE WHEN line IS NOT NULL AND length(line) <= {MAX_LINE} AND json_valid(line) "
+        f"THEN json_type(line) = 'OBJECT' AND NOT regexp_matches(line, {lenient}) ELSE false END"
     )
     parsed = (
         f"SELECT n, line, {plain} AS plain, CASE WHEN {plain} THEN json_extract(line, {paths}) END AS vals, "
@@ -235,7 +243,7 @@ def jsonl_source(path: str, questionnaire: Questionnaire, pyarrow: Any, con: Any
     def redo(number: int, row: dict[str, Any]) -> tuple[int, Any, str | None] | None:
         return next(jsonl_rows([[row["kc:line"]]], number), None)
 
-    return Source(sql, ("kc:n", "kc:line"), 1, redo, numbered=True)
+    return Source(sql, ("kc:line",), 1, redo, numbered=True)
 
 
 def sys_stdin_or_file(path: str) -> BinaryIO:
@@ -285,11 +293,11 @@ def parquet_source(path: str, questionnaire: Questionnaire, con: Any) -> Source:
     else:
         row_id = f"nullif({name(identifier)}, '')" if identifier else "CAST(NULL AS VARCHAR)"
     if identifier:
-        odd.append(_untrimmed(row_id))
+        odd += [_untrimmed(row_id), _carriage_return(row_id)]
     odd += [f"{name(at[key])} IS NOT NULL" for key in keys if key not in known and key != ID_COLUMN]
     kept = tuple(f"kc:cell:{index}" for index in range(len(names)))
     sql = (
-        f"(SELECT {', '.join(selected)}, {row_id} AS {name('kc:id')}, to_json({row_id})::VARCHAR AS "
+        f"(SELECT {', '.join(selected)}, {row_id} AS {name('kc:id')}, coalesce(to_json({row_id})::VARCHAR, 'null') AS "
         f"{name('kc:id_json')}, coalesce({' OR '.join(f'({item})' for item in odd) or 'false'}, true) AS "
         f"{name('kc:odd')}, "
         + ", ".join(f"{name(column)} AS {name(kept_name)}" for column, kept_name in zip(names, kept, strict=True))
@@ -432,7 +440,7 @@ class ParquetWriter:
         nothing = pa.nulls(len(batch), pa.string())
         arrays = [
             rows.numbers,
-            column(batch.column("kc:id"), shown_id, pa.string()),
+            column(batch.column(ID_COLUMN), shown_id, pa.string()),
             column(batch.column("level"), level(-1), pa.string()),
             *(column(batch.column(f), level(i), pa.string()) for i, f in enumerate(self.factor_ids)),
             column(nothing, lambda item: item[3] or None, pa.string()),
@@ -532,7 +540,7 @@ QUOTE = '"'
 def _engine_query(questionnaire: Questionnaire, source: Source, output_format: str) -> str:
     """The scoring query over the source, giving what the writer needs: for a text format, each trusted
     row's line after its number, built by DuckDB; the kept columns only for rows it does not trust."""
-    engine = (*source.keep, "kc:id_json", "kc:odd")
+    engine = (*source.keep, "kc:id_json", "kc:odd", *(["kc:n"] if source.numbered else []))
     query = scoring_query(questionnaire, source=source.sql, id_column="kc:id", engine=engine)
     trusted = f"coalesce({name(SURE)} AND NOT {name('kc:odd')}, false)"
     factor_ids = [factor.id for factor in questionnaire.factors]
@@ -541,7 +549,7 @@ def _engine_query(questionnaire: Questionnaire, source: Source, output_format: s
         # As csv.writer writes it: a leading = + - @ made inert (see batch._inert), quoted when it must be.
         risky = f"left({row_id}, 1) IN ('=', '+', '-', '@')"
         inert = f"CASE WHEN {risky} THEN concat({text(chr(39))}, {row_id}) ELSE {row_id} END"
-        special = text('[,"\r\n]')
+        special = text('[,"\n]')
         quoted = f"concat({text(QUOTE)}, replace({inert}, {text(QUOTE)}, {text(QUOTE * 2)}), {text(QUOTE)})"
         cell = (
             f"CASE WHEN {row_id} IS NULL THEN '' WHEN regexp_matches({inert}, {special}) THEN {quoted} ELSE {inert} END"

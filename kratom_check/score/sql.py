@@ -308,7 +308,13 @@ def scoring_query(
         answers_valid = " AND ".join(f"({_column(q.id, 'sure')} OR {absent[q.id]})" for q in questions)
     else:
         absent = {q.id: f"NOT {_column(q.id, 'present')}" for q in questions}
-        answers_valid = " AND ".join(f"{_column(q.id, 'problem')} IS NULL" for q in questions)
+        # An answer to a question not asked is ignored, as an answers file's is.
+        answers_valid = " AND ".join(
+            f"{_column(q.id, 'problem')} IS NULL"
+            if q.ask_if is None
+            else f"({_column(q.id, 'problem')} IS NULL OR NOT {_column(q.id, 'asked')})"
+            for q in questions
+        )
     missing = [
         absent[q.id] if q.ask_if is None else f"({_column(q.id, 'asked')} AND {absent[q.id]})"
         for q in questions
