@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -519,3 +520,33 @@ def test_score_row_works_as_a_duckdb_function() -> None:
     )
     (value,) = connection.execute("SELECT kratom_score(?)", [json.dumps(GOOD)]).fetchone()
     assert json.loads(value)["level"] == expected_result(GOOD)[0]
+
+
+# --- docs/scale.md ------------------------------------------------------------------------------------------
+
+
+def doc_examples() -> list[str]:
+    import re
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "scale.md").read_text(encoding="utf-8")
+    return re.findall(r"```python\n(.*?)```", text, re.S)
+
+
+@pytest.mark.parametrize("example", doc_examples()[:3], ids=["export-sql-on-duckdb", "score-row", "duckdb-function"])
+def test_the_python_examples_in_the_scale_guide_print_what_it_says(
+    example: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("numpy")  # DuckDB's Python functions need it
+    monkeypatch.setenv("PATH", str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
+    lines = example.rstrip().splitlines()
+    expected = []
+    while lines and lines[-1].startswith("# "):
+        expected.insert(0, lines.pop()[2:])
+    exec(compile(example, "docs/scale.md", "exec"), {})  # the guide's own example
+    assert capsys.readouterr().out.splitlines() == expected
+
+
+def test_the_distributed_examples_name_only_score_row_and_cells() -> None:
+    (example,) = doc_examples()[3:]
+    assert example.count("score_row") == 4
+    assert "cells=True" in example

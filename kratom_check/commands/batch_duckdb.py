@@ -44,6 +44,8 @@ DEFAULT_MEMORY_LIMIT = "1GB"
 """DuckDB's memory_limit unless --memory-limit says otherwise: the engine streams, so it needs little."""
 BATCH_ROWS = 16 * 1024
 """Rows per Arrow batch handed from DuckDB to the writer: small, so memory stays flat."""
+STREAM_AHEAD = "16MB"
+"""DuckDB's streaming_buffer_size: results it may work out ahead while Python writes the last batch."""
 READ_BUFFER = 1024 * 1024
 """Bytes DuckDB's CSV reader holds per buffer (also the longest row it reads): its default, 32 MiB
 and more per thread, would make a large file's run take several times a small one's memory."""
@@ -89,7 +91,10 @@ def connect(duckdb: Any, threads: int | None, memory_limit: str) -> Any:
     if threads is not None:
         config["threads"] = threads
     try:
-        return duckdb.connect(config=config)
+        connection = duckdb.connect(config=config)
+        # Results DuckDB may work out ahead of the writer: so its threads go on while Python writes.
+        connection.execute(f"SET streaming_buffer_size = '{STREAM_AHEAD}'")
+        return connection
     except duckdb.Error as exc:
         raise UsageError(
             _("--memory-limit {value!r} is not a size DuckDB accepts ({reason}). Use a size like 512MB or 2GB.").format(
@@ -335,7 +340,7 @@ class Rows(NamedTuple):
 def _lines(pyarrow: Any, rows: Rows, parts: Sequence[Any], python_line: Callable[..., str]) -> Any:
     """Each row's output line: joined from the query's columns where it is trusted, else the Python writer's."""
     compute = pyarrow.compute
-    lines = compute.binary_join_element_wise(*parts, "")
+    lines = parts[0] if len(parts) == 1 else compute.binary_join_element_wise(*parts, "")
     if rows.redone or rows.dropped:
         untrusted = compute.invert(rows.trusted)
         texts: list[str | None] = [None] * len(rows.batch)
@@ -386,11 +391,13 @@ class TextWriter:
         self.buffer.truncate()
         return line
 
-    def write(self, rows: Rows) -> None:
+    def write(self, rows: Rows, numbered: bool) -> None:
+        """The rows' lines; `numbered`: DuckDB wrote each whole line, else it comes after the number."""
         pa = self.pyarrow
-        number_text = pa.compute.cast(rows.numbers, pa.string())
-        head = "" if self.format == "csv" else '{"row": '
-        _write_text(self.out, _lines(pa, rows, [head, number_text, rows.batch.column(TAIL)], self.python_line))
+        parts = [rows.batch.column(TAIL)]
+        if not numbered:
+            parts[:0] = ["" if self.format == "csv" else '{"row": ', pa.compute.cast(rows.numbers, pa.string())]
+        _write_text(self.out, _lines(pa, rows, parts, self.python_line))
 
     def close(self) -> None:
         return None
@@ -410,7 +417,7 @@ class ParquetWriter:
         self.schema = pyarrow.schema(fields)
         self.writer = parquet.ParquetWriter(out, self.schema)
 
-    def write(self, rows: Rows) -> None:
+    def write(self, rows: Rows, numbered: bool) -> None:
         pa = self.pyarrow
         compute = pa.compute
         batch = rows.batch
@@ -482,6 +489,11 @@ def run(
             source = parquet_source(path, questionnaire, con)
         else:
             source = jsonl_source(path, questionnaire, pa, con)
+        if threads == 1 and not source.numbered:
+            # On one thread, DuckDB reads in order, so it can number the rows itself (a window that
+            # would hold every other thread back), and write each trusted row's whole line.
+            numbering = f"row_number() OVER () + {source.first - 1}"
+            source = source._replace(sql=f"(SELECT *, {numbering} AS {name('kc:n')} FROM {source.sql})", numbered=True)
         reader = con.sql(_engine_query(questionnaire, source, output_format)).to_arrow_reader(BATCH_ROWS)
     except duckdb.Error as exc:
         raise _read_error(path, exc) from None
@@ -496,23 +508,27 @@ def run(
     compute = pa.compute
     level_ids = [level.id for level in questionnaire.levels]
     next_number = source.first
+    counting = pa.array(range(BATCH_ROWS), pa.int64())  # numbers come from it by one addition a batch
     try:
         for batch in reader:
             size = len(batch)
             if source.numbered:
                 numbers = batch.column("kc:n")
             else:
-                numbers = pa.array(range(next_number, next_number + size), pa.int64())
+                if size > len(counting):
+                    counting = pa.array(range(size), pa.int64())
+                numbers = compute.add(counting.slice(0, size), next_number)
                 next_number += size
             trusted = batch.column(TRUSTED)
             redone: list[tuple[int, int, Any, Scored | None, str]] = []
             dropped: list[int] = []
-            positions = compute.indices_nonzero(compute.invert(trusted)).to_pylist()
+            everyone = compute.all(trusted).as_py()
+            positions = [] if everyone else compute.indices_nonzero(compute.invert(trusted)).to_pylist()
             if positions:
-                kept = {column: batch.column(column) for column in source.keep}
+                raw = batch.column(RAW)
                 for index in positions:
                     number = numbers[index].as_py()
-                    read = source.redo(number, {column: values[index].as_py() for column, values in kept.items()})
+                    read = source.redo(number, raw[index].as_py())
                     if read is None:
                         dropped.append(index)
                         continue
@@ -522,9 +538,10 @@ def run(
                         summary.errors += 1
                     else:
                         summary.levels[scored.level] += 1
-            for item in compute.value_counts(compute.filter(batch.column(RANK), trusted)).to_pylist():
+            ranks = batch.column(RANK) if everyone else compute.filter(batch.column(RANK), trusted)
+            for item in compute.value_counts(ranks).to_pylist():
                 summary.levels[level_ids[item["values"]]] += item["counts"]
-            writer.write(Rows(batch, numbers, trusted, redone, dropped))
+            writer.write(Rows(batch, numbers, trusted, redone, dropped), source.numbered)
     except duckdb.Error as exc:
         raise _read_error(path, exc) from None
     finally:
@@ -534,12 +551,14 @@ def run(
 
 TRUSTED = "kc:trusted"
 TAIL = "kc:tail"
+RAW = "kc:raw"
 QUOTE = '"'
 
 
 def _engine_query(questionnaire: Questionnaire, source: Source, output_format: str) -> str:
     """The scoring query over the source, giving what the writer needs: for a text format, each trusted
-    row's line after its number, built by DuckDB; the kept columns only for rows it does not trust."""
+    row's line (after its number, unless the source numbers its rows), built by DuckDB; the kept
+    columns only for rows it does not trust."""
     engine = (*source.keep, "kc:id_json", "kc:odd", *(["kc:n"] if source.numbered else []))
     query = scoring_query(questionnaire, source=source.sql, id_column="kc:id", engine=engine)
     trusted = f"coalesce({name(SURE)} AND NOT {name('kc:odd')}, false)"
@@ -554,13 +573,14 @@ def _engine_query(questionnaire: Questionnaire, source: Source, output_format: s
         cell = (
             f"CASE WHEN {row_id} IS NULL THEN '' WHEN regexp_matches({inert}, {special}) THEN {quoted} ELSE {inert} END"
         )
-        pieces = ["','", cell]
+        pieces = ["CAST(" + name("kc:n") + " AS VARCHAR)", "','", cell] if source.numbered else ["','", cell]
         for column in ["level", *factor_ids]:
             pieces += ["','", name(column)]
         pieces.append("',' || chr(10)")  # and an empty error cell
     elif output_format == "jsonl":
         # As batch.jsonl_writer writes it, after '{"row": N'.
-        pieces = [
+        pieces = [text('{"row": '), "CAST(" + name("kc:n") + " AS VARCHAR)"] if source.numbered else []
+        pieces += [
             text(", " + json.dumps("id") + ": "),
             name("kc:id_json"),
             text(", " + json.dumps("level") + ": " + QUOTE),
@@ -576,10 +596,15 @@ def _engine_query(questionnaire: Questionnaire, source: Source, output_format: s
         shown = [name(column) for column in ("id", "level", *factor_ids)]
     else:  # every row's line, though only trusted ones are used: a CASE would cost more than it saves
         shown = [f"concat({', '.join(pieces)}) AS {name(TAIL)}"]
-    kept = [f"CASE WHEN {trusted} THEN NULL ELSE {name(column)} END AS {name(column)}" for column in source.keep]
+    # The kept columns as one struct, built only for rows not trusted (a CASE works out only its rows).
+    raw = "{" + ", ".join(f"{text(column)}: {name(column)}" for column in source.keep) + "}"
+    kept = [f"CASE WHEN {name(TRUSTED)} THEN NULL ELSE {raw} END AS {name(RAW)}"]
     if source.numbered:
         kept.append(name("kc:n"))
-    return f"SELECT {', '.join([*shown, *kept])}, {name(RANK)}, {trusted} AS {name(TRUSTED)} FROM ({query})"
+    return (
+        f"SELECT {', '.join([*shown, *kept])}, {name(RANK)}, {name(TRUSTED)} "
+        f"FROM (SELECT *, {trusted} AS {name(TRUSTED)} FROM ({query}))"
+    )
 
 
 def _read_error(path: str, exc: BaseException) -> AnswersError:

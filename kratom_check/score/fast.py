@@ -113,6 +113,10 @@ class RowScorer:
             for question in questionnaire.questions
         )
         self._outcomes: dict[int, Scored] = {}
+        self._seen = {step.question_id: step.seen for step in self._steps}
+        self._questions = questionnaire.questions_by_id
+        self._needed = frozenset(q.id for q in questionnaire.questions if q.required and q.ask_if is None)
+        self._conditional = tuple(step for step in self._steps if step.asked is not None)
 
     def score(self, data: Any, row: int) -> Scored:
         """The row's levels; raises AnswersError, naming the row, exactly as answers.check does."""
@@ -139,28 +143,35 @@ class RowScorer:
         return Scored(levels.level, levels.factor_levels)
 
     def _tally(self, data: Any) -> int | None:
-        """The row's tally, or None where only the reference path can tell."""
-        if type(data) is not dict or not data.keys() <= self._known:
+        """The row's tally, or None where only the reference path can tell.
+
+        The row's own answers are added in one pass (a survey row answers most questions, and the
+        loop is the batch's hottest); then each question with an `ask_if`, in order, is checked: an
+        answer to a question not asked is taken back out, as the reference path ignores it. An
+        `ask_if` reads only earlier questions, whose part of the tally is final by then.
+        """
+        if type(data) is not dict or not data.keys() <= self._known or not self._needed <= data.keys():
             return None
-        get = data.get
+        seen = self._seen
         tally = self._start
-        for question_id, required, asked, seen, question in self._steps:
-            raw = get(question_id)
-            if asked is not None and not asked(tally):
-                continue
-            if raw is None:
-                if required:
-                    return None
-                continue
+        for question_id, raw in data.items():
             try:
-                number = seen.get(tuple(raw) if type(raw) is list else raw)
+                number = seen[question_id].get(tuple(raw) if type(raw) is list else raw)
             except TypeError:  # a nested list or mapping cannot be a key: the reference path names it
                 return None
             if number is None:
-                number = self._learn(question, raw, seen)
-                if number is None:
+                number = self._learn(self._questions[question_id], raw, seen[question_id])
+                if number is None:  # not a valid answer, or None (no answer): the reference path decides
                     return None
             tally += number
+        for question_id, required, asked, known, question in self._conditional:
+            raw = data.get(question_id)
+            if asked is None or asked(tally):
+                if raw is None and required:
+                    return None
+            elif raw is not None:
+                number = known.get(tuple(raw) if type(raw) is list else raw)
+                tally -= self._learn(question, raw, known) if number is None else number  # type: ignore[operator]
         return tally
 
     def _learn(self, question: Question, raw: Any, seen: dict[Any, int]) -> int | None:

@@ -142,7 +142,11 @@ def _steps(question: Question, form: Form) -> tuple[list[str], ...]:
         exclusive_bits = sum(_bit(question, choice_id) for choice_id in exclusive)
         if exclusive_bits:
             whole += f" AND (({fast} & {exclusive_bits}) = 0 OR bit_count({fast}) = 1)"
-        first = [f"{_mask(question, split)} AS {fast}"]
+        mask = _mask(question, split)
+        if form != "list":  # one choice alone, the commonest answer, needs no list
+            whens = " ".join(f"WHEN {text(c)} THEN {_bit(question, c)}" for c in question.choice_ids)
+            mask = f"CASE {column} {whens} ELSE {mask} END"
+        first = [f"{mask} AS {fast}"]
         second = [f"coalesce({whole}, false) AS {sure}"]
         fast_answer = fast
     else:
