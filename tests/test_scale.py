@@ -23,6 +23,7 @@ from kratom_check.score.reference import score
 from kratom_check.score.sql import PROBLEM_KINDS, export_query
 
 from .conftest import PERSONAS, load_persona
+from .test_batch import GOOD
 
 duckdb = pytest.importorskip("duckdb")
 pytest.importorskip("pyarrow")
@@ -31,15 +32,6 @@ pytest.importorskip("sqlglot")
 Run = Callable[..., Any]
 QUESTIONNAIRE = questionnaire.load()
 QUESTIONS = QUESTIONNAIRE.questions
-GOOD: dict[str, Any] = {
-    "frequency": "daily",
-    "duration": "over_1_year",
-    "amount": "small",
-    "product_forms": ["leaf"],
-    "co_use": ["none"],
-    "liver_conditions": ["none"],
-    "symptoms": ["none"],
-}
 
 
 # --- Helpers: both engines over the same file ----------------------------------------------------------
@@ -48,7 +40,8 @@ GOOD: dict[str, Any] = {
 def python_engine(text: str, input_format: str, output_format: str) -> tuple[str, batch.Summary]:
     out = io.StringIO()
     summary = batch.run(QUESTIONNAIRE, io.StringIO(text), out, input_format=input_format, output_format=output_format)
-    return out.getvalue(), summary
+    # As standard output writes it: a lone UTF-16 half (from JSON's "\ud800") becomes "?".
+    return out.getvalue().encode("utf-8", "replace").decode("utf-8"), summary
 
 
 def duckdb_engine(
@@ -88,7 +81,7 @@ def as_csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
     writer.writerow(columns)
     for row in rows:
         writer.writerow([_cell(row.get(column)) for column in columns])
-    return out.getvalue()
+    return out.getvalue().encode("utf-8", "replace").decode("utf-8")  # a file holds no lone UTF-16 half
 
 
 def _cell(value: Any) -> str:
@@ -126,7 +119,8 @@ def answer_values(question: Any) -> st.SearchStrategy[Any]:
 def rows(draw: st.DrawFn) -> dict[str, Any]:
     row: dict[str, Any] = {}
     if draw(st.booleans()):
-        row["id"] = draw(st.one_of(st.text(max_size=5), st.integers(-5, 5), st.sampled_from(["=x", " y ", "a,b"])))
+        special = st.sampled_from(["=x", " y ", "a,b", "a;b", "ab;", "\ud800", 'q"q', "x\ny"])
+        row["id"] = draw(st.one_of(st.text(max_size=5), st.integers(-5, 5), special))
     for question in QUESTIONS:
         if draw(st.integers(0, 9)) < 7:  # most rows answer most questions
             row[question.id] = draw(answer_values(question))
@@ -168,6 +162,21 @@ def test_personas_score_the_same_on_both_engines() -> None:
     assert_engines_agree(as_jsonl(personas), "jsonl")
     columns = ["id", *(q.id for q in QUESTIONS)]
     assert_engines_agree(as_csv(personas, columns), "csv")
+
+
+def test_ids_the_python_engine_splits_or_replaces_come_out_the_same() -> None:
+    data = [{"id": row_id, **GOOD} for row_id in ["a;b", "ab;", "\ud800", " spaced ", "=sum", 'say "hi"', 7, True]]
+    assert_engines_agree(as_jsonl(data), "jsonl")
+    assert_engines_agree(as_csv(data[:6], ["id", *GOOD]), "csv")
+
+
+def test_a_bad_row_deep_in_a_large_csv_is_a_clear_error_not_a_traceback(run_cli: Run, tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    path.write_text("id,frequency\n" + "a,daily\n" * 40_000 + "b,daily,extra\n", encoding="utf-8")
+    result = run_cli("batch", str(path), "--engine", "duckdb", "--threads", "1")
+    assert result.exit_code == 2
+    assert "DuckDB cannot read this file" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_several_threads_keep_the_rows_in_order() -> None:
@@ -230,6 +239,53 @@ def test_parquet_lists_of_choices_are_read_as_choices(tmp_path: Path) -> None:
     scored = RowScorer(QUESTIONNAIRE).score({**GOOD, "product_forms": ["leaf", "extract"]}, 1)
     assert (row["level"], tuple(row["factors"].values())) == (scored.level, scored.factor_levels)
     assert summary.errors == 0
+
+
+def test_parquet_rows_score_the_same_whichever_engine_part_scores_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "mixed.parquet"
+    duckdb.connect().execute(
+        "COPY (SELECT * FROM (VALUES "
+        "(1, ['none'], 'daily', 'over_1_year', 'small', ['leaf'], ['none'], ['none'], true, NULL), "
+        "(2, ['none'], 'daily', 'over_1_year', 'small', ['I AM NOT SURE'], ['none'], ['none'], false, NULL), "
+        "(3, ['none'], 'daily', 'over_1_year', 'small', ['leaf', 'extract'], ['none'], ['none'], NULL, NULL), "
+        "(4, ['none'], ' daily', 'over_1_year', 'small', ['leaf', 'leaf'], ['none', 'alcohol'], ['none'], NULL, 5)) "
+        "AS t(id, symptoms, frequency, duration, amount, product_forms, co_use, liver_conditions, "
+        "daily_medicines, extra)) "
+        f"TO '{path}'"
+    )
+
+    def scored(**forced: str) -> list[dict[str, Any]]:
+        for name, value in forced.items():
+            monkeypatch.setattr(batch_duckdb, name, value)
+        out = io.BytesIO()
+        options: dict[str, Any] = {"threads": 1, "memory_limit": "256MB"}
+        batch_duckdb.run(QUESTIONNAIRE, str(path), out, input_format="parquet", output_format="jsonl", **options)
+        return [json.loads(line) for line in out.getvalue().splitlines()]
+
+    by_duckdb = scored()
+    by_python = scored(SURE="kc:odd")  # no row is trusted: the Python scorer redoes every one
+    assert by_duckdb == by_python
+    assert [row["id"] for row in by_duckdb] == ["1", "2", "3", "4"]  # an id that is not text, as text
+    assert ["error" in row for row in by_duckdb] == [False, False, False, True]
+    assert "'extra'" in by_duckdb[3]["error"]  # an unknown column with a value, as in a CSV
+
+
+def test_a_parquet_file_with_two_id_columns_is_a_clear_error(run_cli: Run, tmp_path: Path) -> None:
+    path = tmp_path / "ids.parquet"
+    duckdb.connect().execute(f"COPY (SELECT 'a' AS id, 'b' AS \"ID \") TO '{path}'")
+    result = run_cli("batch", str(path), "--engine", "duckdb")
+    assert result.exit_code == 2
+    assert "more than one id column" in result.stderr
+
+
+def test_parquet_output_is_never_replaced_by_another_format(run_cli: Run, tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    path.write_text("id,ID\na,b\n", encoding="utf-8")
+    result = run_cli("batch", str(path), "--engine", "duckdb", "--format", "parquet")
+    assert result.exit_code == 2
+    assert result.stdout_bytes == b""
 
 
 def test_the_python_engine_says_parquet_needs_the_duckdb_engine(run_cli: Run, tmp_path: Path) -> None:
@@ -498,6 +554,21 @@ def test_score_row_gives_an_error_not_an_exception_for_an_invalid_row() -> None:
     result = score_row({**GOOD, "frequency": "dialy"})
     assert result["level"] is None
     assert str(result["error"]).startswith("'frequency': 'dialy' is not a choice")
+
+
+def test_score_row_finds_the_id_in_any_capitals_and_reads_nan_as_no_answer() -> None:
+    from kratom_check import score_row
+
+    result = score_row({"ID": 3, **GOOD, "reasons": float("nan")})
+    assert (result["id"], result["error"]) == (3, None)
+
+
+def test_score_row_keeps_lists_as_choices_when_reading_cells() -> None:
+    from kratom_check import score_row
+
+    assert score_row({**GOOD, "product_forms": ["leaf", "extract"]}, cells=True) == score_row(
+        {**GOOD, "product_forms": ["leaf", "extract"]}
+    )
 
 
 def test_score_row_reads_csv_cells_when_asked() -> None:

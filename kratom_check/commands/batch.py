@@ -42,13 +42,17 @@ class Engine(StrEnum):
 
 
 def batch(
-    file: Annotated[str, typer.Argument(metavar="FILE", help="JSON Lines or CSV file of answer sets; - for stdin.")],
-    output_format: Annotated[BatchFormat, typer.Option("--format", "-f", help="Result rows as jsonl or csv.")] = (
-        BatchFormat.jsonl
-    ),
+    file: Annotated[
+        str, typer.Argument(metavar="FILE", help="JSON Lines, CSV or Parquet file of answer sets; - for stdin.")
+    ],
+    output_format: Annotated[
+        BatchFormat, typer.Option("--format", "-f", help="Result rows as jsonl, csv or parquet (DuckDB engine).")
+    ] = BatchFormat.jsonl,
     input_format: Annotated[
         BatchFormat | None,
-        typer.Option("--input-format", help="Input format (default: csv for *.csv files, else jsonl)."),
+        typer.Option(
+            "--input-format", help="Input format (default: csv for *.csv, parquet for *.parquet, else jsonl)."
+        ),
     ] = None,
     questions: Annotated[str | None, typer.Option("--questions", metavar="FILE", help="Another questionnaire.")] = None,
     engine: Annotated[
@@ -130,7 +134,7 @@ def _on_duckdb(
 
     if file == "-" and input_format != BatchFormat.jsonl:
         raise UsageError(_("The DuckDB engine reads CSV and Parquet from a file, not from standard input."))
-    if file != "-" and not Path(file).is_file():
+    if file != "-" and not Path(file).exists():
         raise AnswersError(f"{file}: " + _("no such file."))
     sys.stdout.flush()
     out = binary_stdout()
@@ -145,6 +149,8 @@ def _on_duckdb(
             memory_limit=memory_limit,
         )
     except batch_duckdb.NotForThisEngine as exc:
+        if BatchFormat.parquet in (input_format, output_format):  # which only the DuckDB engine reads and writes
+            raise AnswersError(f"{file}: {exc.reason}.") from None
         say(_("Scoring with the Python engine: {file}: {reason}.").format(file=file, reason=exc.reason))
         return None
     finally:

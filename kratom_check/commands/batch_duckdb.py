@@ -143,6 +143,7 @@ def csv_source(path: str, questionnaire: Questionnaire) -> Source:
     if identifier:  # Python trims the id with str.strip(): any id that might change is left to it
         odd.append(_untrimmed(name(identifier)))
         odd.append(_carriage_return(name(identifier)))
+        odd.append(f"coalesce(contains({name(identifier)}, ';'), false)")  # the Python engine splits it
     kept = tuple(f"kc:cell:{index}" for index in range(len(keys)))
     sql = (
         f"(SELECT {', '.join(selected)}, {row_id} AS {name('kc:id')}, coalesce(to_json({row_id})::VARCHAR, 'null') AS "
@@ -198,7 +199,8 @@ def jsonl_source(path: str, questionnaire: Questionnaire, pyarrow: Any, con: Any
     paths = "[" + ", ".join(text(f'$."{q.id}"') for q in questions) + "]"
     known = "[" + ", ".join(text(key) for key in [*(q.id for q in questions), ID_COLUMN]) + "]"
     # DuckDB's JSON reader allows NaN, Infinity and trailing commas, which Python's does not.
-    lenient = text(r"NaN|Infinity|,\s*[\]}]")
+    # A \ud800-style escape (a UTF-16 half) is left to Python too, which reads a lone one.
+    lenient = text(r"NaN|Infinity|,\s*[\]}]|\\[uU][dD][89a-fA-F]")
     # A CASE, not AND: DuckDB works out every operand of an AND, and json_type fails on text that is not JSON.
     plain = (
         f"CASE WHEN line IS NOT NULL AND length(line) <= {MAX_LINE} AND json_valid(line) "
@@ -270,7 +272,7 @@ def parquet_source(path: str, questionnaire: Questionnaire, con: Any) -> Source:
     names = list(types)
     keys = csv_keys(names)
     if keys.count(ID_COLUMN) > 1:
-        raise NotForThisEngine(_("it has more than one id column"))
+        raise AnswersError(_("{file}: it has more than one id column. Keep only one.").format(file=path))
     at = dict(zip(keys, names, strict=True))
     known = questionnaire.questions_by_id
     selected = []
@@ -280,32 +282,38 @@ def parquet_source(path: str, questionnaire: Questionnaire, con: Any) -> Source:
         if column is None:
             selected.append(f"CAST(NULL AS VARCHAR) AS {name(question.id)}")
             continue
-        kind = types[column]
+        kind, cell = types[column], name(column)
         if kind == "VARCHAR":
-            selected.append(f"{name(column)} AS {name(question.id)}")
-        elif kind == "VARCHAR[]":
-            selected.append(f"array_to_string({name(column)}, ';') AS {name(question.id)}")
-            odd.append(
-                f"array_length(list_filter({name(column)}, lambda x: x IS NULL OR contains(x, ';'))) > 0"
-                + (" OR array_length(" + name(column) + ") <> 1" if question.kind != "multiple" else "")
-            )
-        else:
-            selected.append(f"CAST({name(column)} AS VARCHAR) AS {name(question.id)}")
-            odd.append(f"{name(column)} IS NOT NULL")
+            selected.append(f"{cell} AS {name(question.id)}")
+        elif kind == "BOOLEAN":  # as an answers file's yes / no
+            selected.append(f"CASE WHEN {cell} THEN 'yes' WHEN NOT {cell} THEN 'no' END AS {name(question.id)}")
+        elif kind == "VARCHAR[]" and question.kind == "multiple":
+            selected.append(f"array_to_string({cell}, ';') AS {name(question.id)}")
+            odd.append(f"array_length(list_filter({cell}, lambda x: x IS NULL OR contains(x, ';'))) > 0")
+        else:  # a list for one answer, or a number or a date: the Python engine names the problem
+            selected.append(f"CAST(NULL AS VARCHAR) AS {name(question.id)}")
+            odd.append(f"{cell} IS NOT NULL")
     identifier = at.get(ID_COLUMN)
-    if identifier and types[identifier] != "VARCHAR":
-        row_id = f"CAST({name(identifier)} AS VARCHAR)"
-    else:
-        row_id = f"nullif({name(identifier)}, '')" if identifier else "CAST(NULL AS VARCHAR)"
+    # An id that is not text is handed on as DuckDB writes it as text, by both paths.
+    kept_values = [
+        name(column)
+        if types[column] in ("VARCHAR", "BOOLEAN") or types[column].endswith("[]")
+        else f"CAST({name(column)} AS VARCHAR)"
+        for column in names
+    ]
     if identifier:
-        odd += [_untrimmed(row_id), _carriage_return(row_id)]
+        id_text = f"CAST({name(identifier)} AS VARCHAR)"
+        row_id = f"nullif({id_text}, '')"
+        odd += [_untrimmed(id_text), _carriage_return(id_text), f"coalesce(contains({id_text}, ';'), false)"]
+    else:
+        row_id = "CAST(NULL AS VARCHAR)"
     odd += [f"{name(at[key])} IS NOT NULL" for key in keys if key not in known and key != ID_COLUMN]
     kept = tuple(f"kc:cell:{index}" for index in range(len(names)))
     sql = (
         f"(SELECT {', '.join(selected)}, {row_id} AS {name('kc:id')}, coalesce(to_json({row_id})::VARCHAR, 'null') AS "
         f"{name('kc:id_json')}, coalesce({' OR '.join(f'({item})' for item in odd) or 'false'}, true) AS "
         f"{name('kc:odd')}, "
-        + ", ".join(f"{name(column)} AS {name(kept_name)}" for column, kept_name in zip(names, kept, strict=True))
+        + ", ".join(f"{value} AS {name(kept_name)}" for value, kept_name in zip(kept_values, kept, strict=True))
         + f" FROM {read})"
     )
 
@@ -346,12 +354,22 @@ def _lines(pyarrow: Any, rows: Rows, parts: Sequence[Any], python_line: Callable
         texts: list[str | None] = [None] * len(rows.batch)
         for index, number, row_id, scored, error in rows.redone:
             texts[index] = python_line(number, row_id, scored, error)
-        replacements = pyarrow.array(
-            [texts[i] for i in compute.indices_nonzero(untrusted).to_pylist()], pyarrow.string()
-        )
+        picked = [_utf8(texts[i]) for i in compute.indices_nonzero(untrusted).to_pylist()]
+        replacements = pyarrow.array(picked, pyarrow.string())
         lines = compute.replace_with_mask(lines, untrusted, replacements)
         lines = lines.drop_null()
     return lines
+
+
+def _utf8(value: str | None) -> str | None:
+    """Text Arrow can hold: a lone UTF-16 half (JSON's "\\ud800") becomes "?", as the Python engine writes it."""
+    if value is None:
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "replace").decode("utf-8")
+    return value
 
 
 def _write_text(out: BinaryIO, lines: Any) -> None:
@@ -428,7 +446,8 @@ class ParquetWriter:
         def column(values: Any, pick: Callable[[tuple[int, Any, Scored | None, str]], Any], kind: Any) -> Any:
             if not positions:
                 return values.cast(kind)
-            replacements = pa.array([pick(redone[i]) if i in redone else None for i in positions], kind)
+            picked = [pick(redone[i]) if i in redone else None for i in positions]
+            replacements = pa.array([_utf8(v) if isinstance(v, str) else v for v in picked], kind)
             return compute.replace_with_mask(values.cast(kind), untrusted, replacements)
 
         def level(index: int) -> Callable[[tuple[int, Any, Scored | None, str]], Any]:
@@ -454,7 +473,8 @@ class ParquetWriter:
         ]
         table = pa.table(arrays, schema=self.schema)
         if rows.dropped:
-            keep = compute.invert(pa.array([i in set(rows.dropped) for i in range(len(batch))]))
+            dropped = set(rows.dropped)
+            keep = pa.array([i not in dropped for i in range(len(batch))])
             table = table.filter(keep)
         self.writer.write_table(table)
 
@@ -496,7 +516,7 @@ def run(
             source = source._replace(sql=f"(SELECT *, {numbering} AS {name('kc:n')} FROM {source.sql})", numbered=True)
         reader = con.sql(_engine_query(questionnaire, source, output_format)).to_arrow_reader(BATCH_ROWS)
     except duckdb.Error as exc:
-        raise _read_error(path, exc) from None
+        raise _read_error(path, exc, input_format) from None
 
     writer: TextWriter | ParquetWriter
     if output_format == "parquet":
@@ -510,7 +530,7 @@ def run(
     next_number = source.first
     counting = pa.array(range(BATCH_ROWS), pa.int64())  # numbers come from it by one addition a batch
     try:
-        for batch in reader:
+        for batch in _batches(reader, duckdb, pa, path, input_format):
             size = len(batch)
             if source.numbered:
                 numbers = batch.column("kc:n")
@@ -542,8 +562,6 @@ def run(
             for item in compute.value_counts(ranks).to_pylist():
                 summary.levels[level_ids[item["values"]]] += item["counts"]
             writer.write(Rows(batch, numbers, trusted, redone, dropped), source.numbered)
-    except duckdb.Error as exc:
-        raise _read_error(path, exc) from None
     finally:
         writer.close()
     return summary
@@ -607,11 +625,28 @@ def _engine_query(questionnaire: Questionnaire, source: Source, output_format: s
     )
 
 
-def _read_error(path: str, exc: BaseException) -> AnswersError:
+def _batches(reader: Any, duckdb: Any, pyarrow: Any, path: str, input_format: str) -> Iterator[Any]:
+    """The reader's batches; DuckDB meeting a row it cannot read, part way, is the file's problem."""
+    while True:
+        try:
+            batch = reader.read_next_batch()
+        except StopIteration:
+            return
+        except (duckdb.Error, pyarrow.lib.ArrowException, OSError) as exc:
+            raise _read_error(path, exc, input_format) from None
+        yield batch
+
+
+def _read_error(path: str, exc: BaseException, input_format: str) -> AnswersError:
+    reason = _first_line(exc)
+    if input_format == "parquet":
+        return AnswersError(
+            _("{file}: DuckDB cannot read this Parquet file ({reason}).").format(file=path, reason=reason)
+        )
     return AnswersError(
         _(
-            "{file}: DuckDB cannot read this file ({reason}). The DuckDB engine needs a well-formed file: "
+            "{file}: DuckDB cannot read this file ({reason}). The DuckDB engine needs a well-formed UTF-8 file: "
             "in a CSV, every row has the header's number of cells. The Python engine reads rows one by one "
             "and reports each bad row: run without --engine duckdb."
-        ).format(file=path, reason=_first_line(exc))
+        ).format(file=path, reason=reason)
     )

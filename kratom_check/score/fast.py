@@ -155,6 +155,10 @@ class RowScorer:
         seen = self._seen
         tally = self._start
         for question_id, raw in data.items():
+            if raw is None:  # no answer: fine unless the question is needed (and asked)
+                if question_id in self._needed:
+                    return None
+                continue
             try:
                 number = seen[question_id].get(tuple(raw) if type(raw) is list else raw)
             except TypeError:  # a nested list or mapping cannot be a key: the reference path names it

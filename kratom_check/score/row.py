@@ -28,6 +28,10 @@ class RowResult(TypedDict):
     error: str | None
 
 
+def _is_nan(value: Any) -> bool:
+    return isinstance(value, float) and value != value
+
+
 @cache
 def _questionnaire(path: str | None) -> Questionnaire:
     from ..load.questionnaire import load
@@ -39,8 +43,9 @@ def score_row(row: Mapping[str, Any], *, cells: bool = False, questions: str | N
     """Score one response.
 
     `row` maps question ids to answers as an answers file gives them (a choice id or label; a list for
-    several), plus an optional "id" that is handed back. None, or a missing key, is no answer. With
-    `cells=True` the answers are CSV cells: trimmed, empty for none, several choices joined by ';'.
+    several), plus an optional "id" (any capitals) that is handed back. None, NaN or a missing key is
+    no answer. With `cells=True` a text answer is a CSV cell: trimmed, empty for none, several choices
+    joined by ';' (a list stays a list).
     `questions` is another questionnaire file (default: the one kratom-check ships).
 
     An invalid row is not an exception: its result has an `error` naming each problem, and no levels.
@@ -50,10 +55,13 @@ def score_row(row: Mapping[str, Any], *, cells: bool = False, questions: str | N
     from .reference import score
 
     questionnaire = _questionnaire(questions)
-    data = {key: value for key, value in row.items() if value is not None}
-    row_id = data.pop(ID_KEY, None)
-    if cells:
-        data = csv_record(list(data), ["" if value is None else str(value) for value in data.values()])
+    # No answer: None, or NaN (how pandas and Dask read an empty cell).
+    data = {key: value for key, value in row.items() if value is not None and not _is_nan(value)}
+    id_keys = [key for key in data if isinstance(key, str) and key.strip().casefold() == ID_KEY]
+    row_id = data.pop(id_keys[0]) if len(id_keys) == 1 else None
+    if cells:  # text is a CSV cell; a list (a Parquet or Spark list column) is already the choices
+        texts = [key for key, value in data.items() if isinstance(value, str)]
+        data.update(csv_record(texts, [data.pop(key) for key in texts]))
     try:
         checked = check(questionnaire, data, "row")
     except AnswersError as exc:
