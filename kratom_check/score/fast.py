@@ -114,6 +114,7 @@ class RowScorer:
         )
         self._outcomes: dict[int, Scored] = {}
         self._seen = {step.question_id: step.seen for step in self._steps}
+        self._recall = {question_id: seen.get for question_id, seen in self._seen.items()}
         self._questions = questionnaire.questions_by_id
         self._needed = frozenset(q.id for q in questionnaire.questions if q.required and q.ask_if is None)
         self._conditional = tuple(step for step in self._steps if step.asked is not None)
@@ -152,7 +153,7 @@ class RowScorer:
         """
         if type(data) is not dict or not data.keys() <= self._known or not self._needed <= data.keys():
             return None
-        seen = self._seen
+        recall = self._recall
         tally = self._start
         for question_id, raw in data.items():
             if raw is None:  # no answer: fine unless the question is needed (and asked)
@@ -160,12 +161,12 @@ class RowScorer:
                     return None
                 continue
             try:
-                number = seen[question_id].get(tuple(raw) if type(raw) is list else raw)
+                number = recall[question_id](tuple(raw) if type(raw) is list else raw)
             except TypeError:  # a nested list or mapping cannot be a key: the reference path names it
                 return None
             if number is None:
-                number = self._learn(self._questions[question_id], raw, seen[question_id])
-                if number is None:  # not a valid answer, or None (no answer): the reference path decides
+                number = self._learn(self._questions[question_id], raw, self._seen[question_id])
+                if number is None:  # not a valid answer: the reference path names the problem
                     return None
             tally += number
         for question_id, required, asked, known, question in self._conditional:
