@@ -621,3 +621,20 @@ def test_the_distributed_examples_name_only_score_row_and_cells() -> None:
     (example,) = doc_examples()[3:]
     assert example.count("score_row") == 4
     assert "cells=True" in example
+
+
+def test_a_question_with_too_many_choices_for_sql_is_a_clear_error_and_batch_falls_back(
+    run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kratom_check.score import sql
+
+    monkeypatch.setattr(sql, "MAX_CHOICES", 3)  # symptoms has more
+    exported = run_cli("export", "sql")
+    assert exported.exit_code == 2
+    assert "'symptoms' has more than 3 choices" in exported.stderr
+    path = tmp_path / "rows.jsonl"
+    path.write_text(as_jsonl([GOOD]), encoding="utf-8")
+    python = run_cli("batch", str(path))
+    engine = run_cli("batch", str(path), "--engine", "duckdb")
+    assert engine.stdout == python.stdout
+    assert "Scoring with the Python engine" in engine.stderr

@@ -99,10 +99,7 @@ def batch(
                 if summary.errors:
                     raise typer.Exit(2)
                 return
-        try:
-            raw = sys.stdin.buffer if file == "-" else Path(file).open("rb")  # noqa: SIM115 - closed below
-        except OSError as exc:
-            raise AnswersError(f"{file}: cannot read this file ({exc.strerror or exc}).") from None
+        raw = open_input(file)
         size = 0 if file == "-" else Path(file).stat().st_size
         stream = open_text(raw)
         out = buffered_stdout()
@@ -134,8 +131,8 @@ def _on_duckdb(
 
     if file == "-" and input_format != BatchFormat.jsonl:
         raise UsageError(_("The DuckDB engine reads CSV and Parquet from a file, not from standard input."))
-    if file != "-" and not Path(file).exists():
-        raise AnswersError(f"{file}: " + _("no such file."))
+    if file != "-":
+        open_input(file).close()  # the same message as the Python engine's for a file it cannot read
     sys.stdout.flush()
     out = binary_stdout()
     try:
@@ -161,13 +158,33 @@ def _on_duckdb(
 def binary_stdout() -> BinaryIO:
     """Standard output for bytes, with a buffer of its own (see buffered_stdout)."""
     stdout: Any = sys.stdout
-    if stdout is sys.__stdout__ and stdout is not None:
-        try:
-            return open(stdout.fileno(), "wb", buffering=1 << 16, closefd=False)  # lives to the end
-        except (OSError, ValueError, AttributeError):
-            pass
+    own = _own_buffer(stdout)
+    if own is not None:
+        return own
     binary: BinaryIO = stdout.buffer  # a test runner's capture, or a stream without a descriptor
     return binary
+
+
+def _own_buffer(stdout: Any) -> BinaryIO | None:
+    """A 64 KiB buffer over standard output's descriptor, or None for a test runner's capture."""
+    if stdout is not sys.__stdout__ or stdout is None:
+        return None
+    stdout.flush()
+    try:
+        # Not a context manager: it lives until the process ends, and the descriptor is not its to close.
+        return open(stdout.fileno(), "wb", buffering=1 << 16, closefd=False)
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def open_input(file: str) -> BinaryIO:
+    """The input file, or standard input for '-'; a file that cannot be opened is the user's error."""
+    if file == "-":
+        return sys.stdin.buffer
+    try:
+        return Path(file).open("rb")
+    except OSError as exc:
+        raise AnswersError(f"{file}: cannot read this file ({exc.strerror or exc}).") from None
 
 
 def _with_progress(
@@ -485,13 +502,8 @@ def buffered_stdout() -> TextIO:
     """Standard output with a buffer of its own: with PYTHONUNBUFFERED=1 (set on many machines and
     containers) sys.stdout makes one system call per result row."""
     stdout: TextIO = sys.stdout
-    if stdout is not sys.__stdout__:  # a test runner's capture: keep it
-        return stdout
-    stdout.flush()
-    try:
-        # Not a context manager: it lives until the process ends, and the descriptor is not its to close.
-        binary = open(stdout.fileno(), "wb", buffering=1 << 16, closefd=False)  # noqa: SIM115
-    except (OSError, ValueError, AttributeError):
+    binary = _own_buffer(stdout)
+    if binary is None:  # a test runner's capture: keep it
         return stdout
     encoding = getattr(stdout, "encoding", None) or "utf-8"
     return io.TextIOWrapper(binary, encoding=encoding, errors="replace", newline="", write_through=False)

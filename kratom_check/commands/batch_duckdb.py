@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 from ..ask.answers import csv_record
 from ..errors import AnswersError, UsageError
 from ..i18n import _
-from ..score.sql import RANK, SURE, name, scoring_query, text
+from ..score.sql import RANK, SURE, TooManyChoices, name, scoring_query, text
 from .batch import (
     ID_COLUMN,
     MAX_LINE,
@@ -31,6 +31,7 @@ from .batch import (
     csv_writer,
     jsonl_rows,
     jsonl_writer,
+    open_input,
     open_text,
     outcome,
 )
@@ -168,7 +169,7 @@ def _id_for_python(value: str) -> str:
 
 def jsonl_source(path: str, questionnaire: Questionnaire, pyarrow: Any, con: Any) -> Source:
     """JSON Lines: lines are split here (on '\\n' only, as the Python engine does), parsed by DuckDB."""
-    raw = sys_stdin_or_file(path)
+    raw = open_input(path)
     stream = open_text(raw)
     schema = pyarrow.schema([("n", pyarrow.int64()), ("line", pyarrow.string())])
 
@@ -245,17 +246,6 @@ def jsonl_source(path: str, questionnaire: Questionnaire, pyarrow: Any, con: Any
         return next(jsonl_rows([[row["kc:line"]]], number), None)
 
     return Source(sql, ("kc:line",), 1, redo, numbered=True)
-
-
-def sys_stdin_or_file(path: str) -> BinaryIO:
-    import sys
-
-    if path == "-":
-        return sys.stdin.buffer
-    try:
-        return Path(path).open("rb")
-    except OSError as exc:
-        raise AnswersError(f"{path}: cannot read this file ({exc.strerror or exc}).") from None
 
 
 def parquet_source(path: str, questionnaire: Questionnaire, con: Any) -> Source:
@@ -572,7 +562,10 @@ def _engine_query(questionnaire: Questionnaire, source: Source, output_format: s
     row's line (after its number, unless the source numbers its rows), built by DuckDB; the kept
     columns only for rows it does not trust."""
     engine = (*source.keep, "kc:id_json", "kc:odd", *(["kc:n"] if source.numbered else []))
-    query = scoring_query(questionnaire, source=source.sql, id_column="kc:id", engine=engine)
+    try:
+        query = scoring_query(questionnaire, source=source.sql, id_column="kc:id", engine=engine)
+    except TooManyChoices as exc:
+        raise NotForThisEngine(exc.message.rstrip(".")) from None
     trusted = f"coalesce({name(SURE)} AND NOT {name('kc:odd')}, false)"
     factor_ids = [factor.id for factor in questionnaire.factors]
     row_id = name("id")

@@ -3,20 +3,19 @@
 The query is written once, in DuckDB's dialect, from the same questionnaire the Python scorer reads;
 other dialects are translated from it by sqlglot (`export_query`), never written by hand. It reads a
 table with one row per response and one column per question, and gives each row what batch gives,
-plus the warning signs and cautions, or the problem kinds of an invalid row. Reading it:
+plus the warning signs and cautions, or the problem kinds of an invalid row. Its steps, one CTE each:
 
-- `given`: each answer read as choice ids. A text cell (`cell`) is read as a CSV cell: trimmed,
-  empty means no answer, and several choices are joined by ';'. A list column (`list`) holds one item
-  per choice, and a plain value (`value`, a JSON answer) is one item. An item is a choice id or, where
-  it names one choice only, a label (compared in lower case). A multiple-choice answer becomes
-  ';id;id;', so each condition is one text search.
-- `asked_N`: which questions apply, layer by layer, since a question's `ask_if` reads earlier answers.
-- `scored`: each area's points, the level each area and the rules reach, in ranks.
+- `exact`, `sure`: each answer as a number when it is exactly choice ids (a single answer's choice,
+  or a bit for each of several), and whether it is (`_steps`).
+- `given`, `checked`: otherwise the slow path reads labels, spaces and lists, and names the problem.
+- `asked_N`: which questions apply, layer by layer, since a question's `ask_if` reads earlier answers;
+  each condition is a comparison or a bit test on those numbers.
+- `totals`, `ranked`: each area's points, and the ranks each area, the areas together and the rules reach.
 - the last SELECT: level ids, the warning signs and cautions, and the error column.
 
-The engine (commands/batch_duckdb.py) trusts the query only for rows where every answer is exactly
-a choice id (`kc:sure`); anything else is scored by the Python scorer, so its output is the Python
-engine's, row for row. A query exported for another engine uses the whole of it.
+The batch engine (commands/batch_duckdb.py) takes the fast path only and trusts the query for rows
+where every answer is exactly choice ids (`kc:sure`); anything else is scored by the Python scorer,
+so its output is the Python engine's, row for row. A query exported for another engine uses it all.
 """
 
 from __future__ import annotations
@@ -24,13 +23,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
+from ..ask.answers import MULTIPLE_SEPARATOR as SEPARATOR
+from ..ask.answers import choice_lookup
+from ..errors import UsageError
+from ..i18n import _
 from ..model import Condition, Question, Questionnaire
 
 Form = Literal["cell", "value", "list"]
 Dialect = Literal["duckdb", "spark"]
-DIALECTS: tuple[Dialect, ...] = ("duckdb", "spark")
 
-SEPARATOR = ";"
 SURE = "kc:sure"
 """Engine column: true when every answer was exactly a choice id and the row is valid."""
 RANK = "kc:rank"
@@ -65,8 +66,6 @@ def _column(question_id: str, part: str) -> str:
 
 def _label_lookup(question: Question, item: str) -> str:
     """The choice a label names (lower case, trimmed), or NULL."""
-    from ..ask.answers import choice_lookup
-
     labels = choice_lookup(question).labels
     if not labels:
         return "NULL"
@@ -96,6 +95,10 @@ CHOICE_BITS = NOT_A_CHOICE - 1
 MAX_CHOICES = 48
 
 
+class TooManyChoices(UsageError):
+    """A multiple-choice question the query cannot hold; batch's Python engine scores any questionnaire."""
+
+
 def _mask(question: Question, items: str) -> str:
     """A list of items as one number: a bit for each choice id among them (OR-ed, so a repeat is fine),
     and NOT_A_CHOICE if any item is not a choice id."""
@@ -115,7 +118,11 @@ def _steps(question: Question, form: Form) -> tuple[list[str], ...]:
     The batch engine uses steps 1 and 2 only.
     """
     if question.kind == "multiple" and len(question.choices) > MAX_CHOICES:
-        raise ValueError(f"'{question.id}' has more than {MAX_CHOICES} choices, too many to export as SQL")
+        raise TooManyChoices(
+            _("'{question}' has more than {most} choices, more than one SQL number can hold.").format(
+                question=question.id, most=MAX_CHOICES
+            )
+        )
     column = name(question.id)
     multiple = question.kind == "multiple"
     exclusive = [choice.id for choice in question.choices if choice.exclusive]
