@@ -160,6 +160,21 @@ def test_shipped_catalog_is_compiled_from_the_po_file() -> None:
     assert catalogs.po_path("es").with_suffix(".mo").read_bytes() == catalogs.compiled(catalogs.read("es"))
 
 
+def test_the_compiled_catalog_does_not_depend_on_babels_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    import babel.messages.catalog
+
+    shipped = catalogs.po_path("es").with_suffix(".mo").read_bytes()
+    monkeypatch.setattr(babel.messages.catalog, "VERSION", "99.0")
+    assert catalogs.compiled(catalogs.read("es")) == shipped
+
+
+def test_the_catalog_header_has_no_placeholders_and_no_stamps() -> None:
+    header = catalogs.po_path("es").read_text(encoding="utf-8").split("\n\n", 1)[0]
+    for placeholder in ("PROJECT", "VERSION", "EMAIL@ADDRESS", "FULL NAME", "ORGANIZATION", "Generated-By",
+                        "POT-Creation-Date"):  # fmt: skip
+        assert placeholder not in header
+
+
 def test_spanish_placeholders_match_the_english_ones() -> None:
     for message in catalogs.read("es"):
         if not message.id:
