@@ -74,6 +74,10 @@ class Choice(NamedTuple):
     points: dict[Id, Annotated[int, Spec(ge=0, le=100)]] = {}  # noqa: RUF012 - never mutated
     exclusive: bool = False
     since: Annotated[Version, Spec(description="The questionnaire version this choice arrived in.")] | None = None
+    unknown: Annotated[
+        bool,
+        Spec(description="The person does not know: an area at the lowest level with it reads 'not known'."),
+    ] = False
     aliases: Annotated[
         tuple[Text, ...],
         Spec(
@@ -126,7 +130,26 @@ class Rule(NamedTuple):
     when: Condition
     level: Id
     red_flag: Text | None = None
+    next_step: (
+        Annotated[
+            Text,
+            Spec(
+                description=(
+                    "The result's next step when this rule fires, instead of the level's meaning: a sign that means "
+                    "'call now' is never also told 'today'. The first rule that fires and has one gives it."
+                )
+            ),
+        ]
+        | None
+    ) = None
     sources: Annotated[SourceKeys, REQUIRED] = ()
+
+
+class Topic(NamedTuple):
+    """What several cautions speak about (the liver, the heart): a report shows them as one item."""
+
+    id: Id
+    title: Annotated[Text, Spec(description="The item's title when it holds more than one caution.")]
 
 
 class Caution(NamedTuple):
@@ -143,6 +166,10 @@ class Caution(NamedTuple):
         Annotated[
             tuple[RegionCode, ...], Spec(min_length=1, description="Only in these countries (it names their services).")
         ]
+        | None
+    ) = None
+    topic: (
+        Annotated[Id, Spec(description="A topic id: cautions with the same topic show as one item in a report.")]
         | None
     ) = None
 
@@ -170,6 +197,13 @@ class Advice(NamedTuple):
     regions: (
         Annotated[
             tuple[RegionCode, ...], Spec(min_length=1, description="Only in these countries (it names their services).")
+        ]
+        | None
+    ) = None
+    marks: (
+        Annotated[
+            Condition,
+            Spec(description="For a watch_for line: it is marked as the person's own when this holds."),
         ]
         | None
     ) = None
@@ -202,6 +236,13 @@ class Region(NamedTuple):
     emergency: Annotated[
         Text, Spec(description="What {emergency} becomes in every text: the number to call there, or words.")
     ]
+    emergency_room: (
+        Annotated[
+            Text,
+            Spec(description="What {emergency_room} becomes: the hospital's emergency department, as people say it."),
+        ]
+        | None
+    ) = None
     resources: Annotated[tuple[Resource, ...], Spec(min_length=1), REQUIRED] = ()
 
 
@@ -234,6 +275,7 @@ class QuestionnaireFields(NamedTuple):
     factors: Annotated[tuple[Factor, ...], Spec(min_length=1), REQUIRED] = ()
     overall: Annotated[Overall, REQUIRED] = Overall(thresholds={})
     rules: tuple[Rule, ...] = ()
+    topics: tuple[Topic, ...] = ()
     cautions: tuple[Caution, ...] = ()
     advice: Annotated[tuple[Advice, ...], Spec(min_length=1), REQUIRED] = ()
     resources: tuple[Resource, ...] = ()
@@ -277,8 +319,8 @@ class Questionnaire(QuestionnaireFields):
 
 
 MODEL_TYPES: tuple[type[Any], ...] = (
-    Condition, Choice, Question, Level, Factor, Overall, Rule, Caution, Advice, Resource, ClinicianPointer, Region,
-    Source, QuestionnaireFields,
+    Condition, Choice, Question, Level, Factor, Overall, Rule, Topic, Caution, Advice, Resource, ClinicianPointer,
+    Region, Source, QuestionnaireFields,
 )  # fmt: skip
 """Every class of the definition, for the validation that is derived from them."""
 

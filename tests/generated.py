@@ -57,7 +57,26 @@ def answers_format(questionnaire: Questionnaire) -> str:
         lines.append(
             f"| `{question.id}` | {question.kind} | {asked} | {choices} | {question.since or '1.0.0'} |"
         )
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, *VERSION_NOTES]) + "\n"
+
+
+VERSION_NOTES = [
+    "",
+    "## What version 1.2.0 added",
+    "",
+    "Every id of 1.1.0 is still accepted, with the same meaning unless said here.",
+    "",
+    "- `opioids`: `released_recently`, for a person who left jail, prison, rehab or a hospital in the past few",
+    "  months after time without opioids (a break, like `stopped_recently`).",
+    "- `medicine_kinds`: `methadone_buprenorphine` (treatment for opioid use) and `antipsychotics`. The labels of",
+    "  `opioid_medicines` and `mental_health_medicines` now read \"Opioid pain medicine\" and \"Antidepressants\".",
+    "  A file written for 1.1.0 that meant methadone or buprenorphine by `opioid_medicines` is still valid and",
+    "  scores the same level; to get the advice for people in treatment, use `methadone_buprenorphine`.",
+    "- `drinks_alcohol` (yes/no, optional): asked of everyone, so `alcohol_frequency` is asked of everyone who",
+    "  drinks, not only of people who drink around the same time as kratom (`co_use: alcohol`).",
+    "- `co_use`: `cannabis`. It scores no points and brings no caution: no source shows a combined effect.",
+    "- `product_forms`: `tablets`; `unsure` may now be picked together with the kinds the person did see.",
+]
 
 
 def render_readme(text: str, questionnaire: Questionnaire) -> str:

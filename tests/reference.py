@@ -93,6 +93,17 @@ def overall_level(questionnaire: Questionnaire, answers: Answers) -> str:
     return max(candidates, key=order.index)
 
 
+def result_step(questionnaire: Questionnaire, answers: Answers) -> str:
+    """The result's next step: the first rule at the reached level that fires and has a step of its own, or
+    the level's meaning."""
+    level = overall_level(questionnaire, answers)
+    used = used_answers(questionnaire, answers)
+    for rule in questionnaire.rules:
+        if rule.level == level and rule.next_step and holds(rule.when, used):
+            return rule.next_step
+    return questionnaire.level(level).meaning
+
+
 def first_uses(keys_per_line: list[tuple[str, ...]]) -> list[str]:
     """Every key once, in the order it is first cited."""
     seen: list[str] = []

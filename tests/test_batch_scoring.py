@@ -163,9 +163,14 @@ def test_a_total_at_its_largest_possible_value_still_reads_as_reached() -> None:
     factor = QUESTIONNAIRE.factors[0]._replace(thresholds={})
 
     def harmless(question: Question, choice_id: str) -> bool:
+        """The choices the no-points row picks: an exclusive one, or the first of a multiple question that has
+        none (a required question needs some answer), and every single choice but the last."""
         choice = question.choice(choice_id)
         assert choice is not None
-        return choice.exclusive or (question.kind != "multiple" and choice_id != question.choice_ids[-1])
+        if question.kind == "multiple":
+            has_exclusive = any(other.exclusive for other in question.choices)
+            return choice.exclusive or (not has_exclusive and choice_id == question.choice_ids[0])
+        return choice_id != question.choice_ids[-1]
 
     heavy = QUESTIONNAIRE._replace(
         questions=tuple(
@@ -185,10 +190,8 @@ def test_a_total_at_its_largest_possible_value_still_reads_as_reached() -> None:
     everything: dict[str, Any] = {}
     for question in heavy.questions:
         if question.kind == "multiple":
-            exclusive = [choice.id for choice in question.choices if choice.exclusive]
-            if exclusive:
-                nothing[question.id] = exclusive[:1]
-            everything[question.id] = [choice.id for choice in question.choices if not choice.exclusive]
+            nothing[question.id] = [next(c.id for c in question.choices if harmless(question, c.id))]
+            everything[question.id] = [c.id for c in question.choices if not harmless(question, c.id)]
         else:
             nothing[question.id] = question.choice_ids[0]
             everything[question.id] = question.choice_ids[-1]

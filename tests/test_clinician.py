@@ -49,9 +49,9 @@ def test_someone_on_methadone_gets_the_qt_and_interaction_pointers_but_not_the_m
         frequency=("several_daily",),
         withdrawal_when_stopping=("yes",),
         daily_medicines=("yes",),
-        medicine_kinds=("opioid_medicines",),
+        medicine_kinds=("methadone_buprenorphine",),
     )
-    assert {"qt_interval", "interactions"} <= set(found)
+    assert {"qt_interval", "interactions", "on_treatment"} <= set(found)
     assert "moud" not in found
 
 
@@ -118,7 +118,7 @@ def test_the_html_report_has_the_clinician_section(run_cli: Cli) -> None:
 
 def test_the_text_report_says_where_the_clinician_page_is(run_cli: Cli) -> None:
     text = " ".join(run_cli("--answers", "-", input=_yaml(LIGHT_USE)).stdout.split())
-    assert "There is also a page for your clinician." in text
+    assert "For a page for your clinician, run:" in text
     assert "kratom-check --format html --output report.html" in text
 
 

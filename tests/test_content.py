@@ -28,17 +28,18 @@ CONTRACT: dict[str, tuple[str, tuple[str, ...]]] = {
     "frequency": ("single", ("rarely", "weekly", "daily", "several_daily", "many_daily")),
     "duration": ("single", ("under_1_month", "months_1_to_6", "months_6_to_12", "over_1_year")),
     "amount": ("single", ("small", "moderate", "large", "not_in_grams", "unsure")),
-    "product_forms": ("multiple", ("leaf", "extract", "seven_oh", "shots", "unsure")),
+    "product_forms": ("multiple", ("leaf", "extract", "seven_oh", "shots", "tablets", "unsure")),
     "reasons": ("multiple", ("opioid_withdrawal", "reduce_opioids", "pain", "energy", "mood", "other")),
-    "opioids": ("single", ("no", "prescribed", "not_prescribed", "stopped_recently")),
-    "co_use": ("multiple", ("alcohol", "acetaminophen", "sedatives", "stimulants", "supplements", "none")),
+    "opioids": ("single", ("no", "prescribed", "not_prescribed", "stopped_recently", "released_recently")),
+    "co_use": ("multiple", ("alcohol", "acetaminophen", "sedatives", "stimulants", "supplements", "cannabis", "none")),
+    "drinks_alcohol": ("yes_no", ("yes", "no")),
     "alcohol_frequency": ("single", ("never", "monthly", "weekly", "daily")),
     "daily_medicines": ("yes_no", ("yes", "no")),
     "medicine_kinds": (
         "multiple",
         (
-            "opioid_medicines", "sleep_or_benzo", "gabapentin_pregabalin", "mental_health_medicines",
-            "nausea_medicines", "other",
+            "opioid_medicines", "methadone_buprenorphine", "sleep_or_benzo", "gabapentin_pregabalin",
+            "mental_health_medicines", "antipsychotics", "nausea_medicines", "other",
         ),
     ),
     "liver_conditions": (
@@ -66,6 +67,10 @@ ADDED_IN_1_1 = {
     "medicine_kinds", "pregnancy_detail", "amount.not_in_grams", "symptoms.slow_breathing", "symptoms.chest_pain",
     "symptoms.racing_heart", "symptoms.fainting", "symptoms.seizure",
 }  # fmt: skip
+ADDED_IN_1_2 = {
+    "drinks_alcohol", "opioids.released_recently", "medicine_kinds.methadone_buprenorphine",
+    "medicine_kinds.antipsychotics", "co_use.cannabis", "product_forms.tablets",
+}  # fmt: skip
 
 # Source keys of shared/evidence.md (revision 2), plus sources found with the search tool (named in
 # docs/content.md). Keys the brief dropped (kamble2020, niddk_alf, fda_acetaminophen, who_audit) are not here.
@@ -75,15 +80,21 @@ EVIDENCE_KEYS = {
     "tanna2023", "tanna2021", "leong2021", "leong2021_ecg", "crediblemeds", "post2019", "anwar2016",
     "fda_gabapentinoid2019", "fda_opioid_benzo2016", "niaaa_alcohol_meds", "cdc_overdose_response",
     "fda_naloxone_consumer", "fda_naloxone2023", "ahrq_moud_overdose", "strang2003", "samhsa_moud", "kratom_bup",
-    "acog711", "cdc_pregnancy_opioids", "nas_pediatrics2018", "nas_pch2019", "nhs_sps_lactation_opioid",
+    "acog711", "nas_pediatrics2018", "nas_pch2019", "nhs_sps_lactation_opioid",
     "lee2004_apap", "fda_apap_bulletin", "niddk_cirrhosis", "hhs_hcv_cure", "samhsa_helpline", "poison_help",
     "lifeline988",
 }  # fmt: skip
 SEARCHED_KEYS = {"fda_heavy_metals2019"}
+# Revision 3 of the brief and evidence-sources-3.md (docs/content.md, "Secondary facts checked (revision 3)").
+REVISION_3_KEYS = {
+    "samhsa_naltrexone", "oasas_moud", "asam_patient_guide2020", "nysdoh_preg_oud", "binswanger2007", "merrall2010",
+    "ky_never_alone", "frederick_never_alone", "fda_benzo2020", "lactmed_bup", "rogers2024", "medlineplus_pale_stools",
+    "medlineplus_dih", "au_thn", "govuk_naloxone", "canada_naloxone",
+}  # fmt: skip
 REGION_KEYS = {  # official pages for other countries' help numbers: docs/content.md, "Help by country"
     "acma_000", "sa_health_drug_emergency", "qld_poisons_info", "canada_good_samaritan", "ontario_poison_centre",
     "sante_montreal_poison", "sacyl_intoxicacion", "castilla_la_mancha_112", "nhs_poisoning", "npis_public",
-    "nidirect_poisoning", "gob_mx_911",
+    "nidirect_poisoning", "gob_mx_911", "au_aod_hotline",
 }  # fmt: skip
 
 GENERIC_WORDS = {"yes", "no"}  # the yes/no question kind's own vocabulary
@@ -99,9 +110,12 @@ def test_additions_to_the_contract_say_which_version_they_arrived_in(questionnai
     marked = {question.id for question in questions if question.since} | {
         f"{question.id}.{choice.id}" for question in questions for choice in question.choices if choice.since
     }
-    assert marked == ADDED_IN_1_1
+    assert marked == ADDED_IN_1_1 | ADDED_IN_1_2
     for question in questionnaire.questions:
-        assert question.since in (None, "1.1.0"), question.id
+        assert question.since in (None, "1.1.0", "1.2.0"), question.id
+        for choice in question.choices:
+            if f"{question.id}.{choice.id}" in ADDED_IN_1_2:
+                assert choice.since == "1.2.0", choice.id
 
 
 def test_engine_code_names_no_question_or_choice_id() -> None:
@@ -201,7 +215,7 @@ def test_median_reading_grade_is_6_or_below(questionnaire: Questionnaire) -> Non
 
 
 def test_every_source_is_from_the_evidence_brief_or_documented_search(questionnaire: Questionnaire) -> None:
-    assert set(questionnaire.sources) <= EVIDENCE_KEYS | SEARCHED_KEYS | REGION_KEYS
+    assert set(questionnaire.sources) <= EVIDENCE_KEYS | SEARCHED_KEYS | REGION_KEYS | REVISION_3_KEYS
 
 
 def test_every_region_source_is_cited_in_the_help_by_country_table() -> None:
@@ -211,7 +225,10 @@ def test_every_region_source_is_cited_in_the_help_by_country_table() -> None:
 
 def test_every_source_is_cited_somewhere() -> None:
     every_country = questionnaire_module.load_checked()
-    lines = (every_country.rules, every_country.cautions, every_country.advice, every_country.resources)
+    lines = (
+        every_country.rules, every_country.cautions, every_country.advice, every_country.resources,
+        every_country.clinician,
+    )  # fmt: skip
     regional = tuple(region.resources for region in every_country.regions)
     cited = {key for section in (*lines, *regional) for item in section for key in item.sources}
     assert set(every_country.sources) == cited
@@ -225,18 +242,22 @@ def test_every_source_is_cited_somewhere() -> None:
         "daily_medicines", "heart_rhythm_medicines", "hepatitis_b", "hepatitis_c", "fatty_liver", "cirrhosis",
         "alcohol_liver", "other_liver", "abnormal_liver_tests", "liver_unknown", "dependence_and_withdrawal",
         "pregnancy", "treatment_in_pregnancy", "breastfeeding", "opioid_treatment", "liver_warning_signs",
-        "early_liver_signs", "heart_signs", "seizure",
+        "early_liver_signs", "heart_signs", "seizure", "on_treatment", "kratom_treatment", "benzo_do_not_stop",
+        "gabapentinoid_ask_first",
     ],
 )  # fmt: skip
 def test_each_required_topic_has_its_own_caution(questionnaire: Questionnaire, caution_id: str) -> None:
     assert caution_id in {caution.id for caution in questionnaire.cautions}
 
 
-def test_treatment_caution_names_the_medicines(questionnaire: Questionnaire) -> None:
+def test_treatment_caution_names_the_medicines_that_ease_withdrawal_and_not_naltrexone(
+    questionnaire: Questionnaire,
+) -> None:
     (caution,) = [c for c in questionnaire.cautions if c.id == "opioid_treatment"]
-    words = f"{caution.text} {caution.next_step}"
-    for name in ("buprenorphine", "methadone", "naltrexone"):
+    words = f"{caution.text} {caution.next_step}".lower()
+    for name in ("buprenorphine", "methadone"):
         assert name in words
+    assert "naltrexone" not in words
 
 
 def test_a_us_report_with_the_treatment_caution_lists_the_treatment_helpline(questionnaire: Questionnaire) -> None:
@@ -349,7 +370,7 @@ def test_every_report_has_its_level_step_and_the_not_a_diagnosis_line(
     questionnaire: Questionnaire, data: st.DataObject
 ) -> None:
     assessment = score(questionnaire, data.draw(answer_sets(questionnaire)))
-    step = " ".join(questionnaire.level(assessment.level).meaning.split())
+    step = " ".join(assessment.level_meaning.split())  # the level's, or the warning sign's own
     for name in PERSON_FORMATS:
         flat = " ".join(RENDERERS[name](assessment, questionnaire).split())
         assert "This check is not a diagnosis." in flat, name

@@ -207,7 +207,7 @@ def test_the_level_is_the_highest_of_overall_points_factors_and_rules(
         level.id,
         level.name,
         level.title,
-        level.meaning,
+        reference.result_step(questionnaire, chosen),
     )
 
 

@@ -417,7 +417,7 @@ def test_a_caution_with_not_shows_when_its_part_fails() -> None:
 def test_a_caution_carries_its_text_severity_next_step_sources_and_title() -> None:
     (shown,) = score(CAUTIONS, {"use": ("weekly",), "mix": ("none",)}).cautions
     item = CAUTIONS.cautions[4]
-    assert shown == (item.id, item.text, item.sources, item.severity, item.next_step, item.title)
+    assert shown == (item.id, item.text, item.sources, item.severity, item.next_step, item.title, item.topic or "")
 
 
 # Advice

@@ -24,11 +24,11 @@ from .conftest import EXAMPLE_ANSWERS
 Cli = Callable[..., Any]
 
 FIRST = (
-    "symptoms: [none]\nfrequency: weekly\nduration: over_1_year\namount: small\nproduct_forms: [leaf]\n"
+    "symptoms: [none]\nfrequency: weekly\nduration: over_1_year\namount: moderate\nproduct_forms: [leaf]\n"
     "co_use: [none]\nliver_conditions: [none]\n"
 )
 SECOND = (
-    "symptoms: [itching]\nfrequency: daily\nduration: over_1_year\namount: small\nproduct_forms: [leaf]\n"
+    "symptoms: [itching]\nfrequency: daily\nduration: over_1_year\namount: moderate\nproduct_forms: [leaf]\n"
     "co_use: [alcohol]\nalcohol_frequency: weekly\nliver_conditions: [none]\n"
 )
 

@@ -168,10 +168,10 @@ def run_questionnaire(run_cli: Run, tmp_path: Path, text: str) -> Any:
 
 def test_a_condition_loop_is_refused(run_cli: Run, tmp_path: Path) -> None:
     looped = QUESTIONS.replace(
-        "ask_if: {answer: co_use, includes: alcohol}", "ask_if: {answer: alcohol_frequency, is: daily}"
+        'ask_if: {answer: daily_medicines, is: "yes"}', "ask_if: {answer: medicine_kinds, includes: other}"
     )
     assert_clear_error(
-        run_questionnaire(run_cli, tmp_path, looped), "'alcohol_frequency' is not an earlier question id"
+        run_questionnaire(run_cli, tmp_path, looped), "'medicine_kinds' is not an earlier question id"
     )
 
 

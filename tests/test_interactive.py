@@ -13,7 +13,7 @@ import pytest
 PROMPT = "> "
 # One answer per question, in order, for a person with no warning sign who uses leaf daily and drinks
 # sometimes; then Enter at the review of answers.
-WALK = ["15", "3", "4", "2", "1", "", "1", "1", "2", "2", "8", "1", "1", "1", "2"]
+WALK = ["15", "3", "4", "2", "1", "", "1", "1", "2", "2", "2", "8", "1", "1", "1", "2"]
 REVIEWED = [*WALK, ""]
 
 

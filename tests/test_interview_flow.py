@@ -18,7 +18,7 @@ from kratom_check.model import Questionnaire
 
 NO_SIGN = "15"
 # Answers after the warning-sign question for someone with no warning sign (see test_interactive.WALK).
-REST = ["3", "4", "2", "1", "", "1", "1", "2", "2", "8", "1", "1", "1", "2"]
+REST = ["3", "4", "2", "1", "", "1", "1", "2", "2", "2", "8", "1", "1", "1", "2"]
 
 
 class Script:
@@ -122,8 +122,8 @@ def test_typing_a_number_at_the_review_changes_that_answer(questionnaire: Questi
 
 
 def test_a_changed_answer_asks_the_follow_up_it_opens(questionnaire: Questionnaire) -> None:
-    # Question 10 is "a prescription medicine every day?": yes opens "what kinds?".
-    outcome, screen = run(questionnaire, [NO_SIGN, *REST, "10", "1", "2", ""])
+    # Question 11 is "a prescription medicine every day?": yes opens "what kinds?".
+    outcome, screen = run(questionnaire, [NO_SIGN, *REST, "11", "1", "2", ""])
     assert outcome.answers["daily_medicines"] == ("yes",)
     assert outcome.answers["medicine_kinds"] == (questionnaire.questions_by_id["medicine_kinds"].choice_ids[1],)
     assert "What kinds of prescription medicine do you take?" in screen
@@ -165,7 +165,7 @@ def test_enter_on_a_required_question_says_why_it_cannot_be_skipped(questionnair
 
 def test_given_answers_ask_only_what_is_missing(questionnaire: Questionnaire) -> None:
     given = {"symptoms": ("none",), "frequency": ("daily",), "duration": ("over_1_year",), "amount": ("small",)}
-    outcome, screen = run(questionnaire, ["1", "6", "1", ""], given=given)
+    outcome, screen = run(questionnaire, ["1", "7", "1", ""], given=given)
     assert "How often do you use kratom now?" not in screen.split("Your answers")[0]
     assert "What kinds of kratom products do you use?" in screen
     assert "Why do you use kratom?" not in screen.split("Your answers")[0]  # optional and left out: stays out
@@ -227,8 +227,8 @@ def spanish_active() -> Iterable[None]:
 
 def test_a_follow_up_hidden_then_brought_back_at_the_review_is_asked_again(questionnaire: Questionnaire) -> None:
     """Alcohol off, then on again: the drinking question must be answered again, never left out."""
-    walk = [NO_SIGN, "2", "2", "1", "1", "", "", "1", "4", "2", "8", "", "", "", ""]
-    outcome, screen = run(questionnaire, [*walk, "8", "6", "8", "1", "4", ""])
+    walk = [NO_SIGN, "2", "2", "1", "1", "", "", "1", "", "4", "2", "8", "", "", "", ""]
+    outcome, screen = run(questionnaire, [*walk, "8", "7", "8", "1", "4", ""])
     assert outcome.answers["co_use"] == ("alcohol",)
     assert outcome.answers["alcohol_frequency"] == ("daily",)
     assert outcome.complete
@@ -236,6 +236,6 @@ def test_a_follow_up_hidden_then_brought_back_at_the_review_is_asked_again(quest
 
 
 def test_the_review_never_ends_with_a_needed_question_unanswered(questionnaire: Questionnaire) -> None:
-    outcome, _ = run(questionnaire, [NO_SIGN, *REST, "8", "6", "8", "1", "2", ""])
+    outcome, _ = run(questionnaire, [NO_SIGN, *REST, "8", "7", "8", "1", "2", ""])
     assert outcome.complete
     assert "alcohol_frequency" in outcome.answers

@@ -49,7 +49,7 @@ def test_unknown_factor_in_points_names_line_field_and_known_factors(tmp_path: P
     error = load_changed(tmp_path, "points: {use_pattern: 1}\n", "points: {livr: 1}\n")
     line = line_of(edited("points: {use_pattern: 1}\n", "points: {livr: 1}\n"), "livr")
     assert error.problems == [
-        f"{tmp_path / 'questions.yaml'}:{line}: questions[1].choices[1].points.livr: unknown factor 'livr' "
+        f"{tmp_path / 'questions.yaml'}:{line}: questions[2].choices[1].points.livr: unknown factor 'livr' "
         "(known: use_pattern, products, other_substances, liver, symptoms, dependence, pregnancy)"
     ]
 
@@ -70,15 +70,16 @@ def test_duplicate_yaml_key_is_rejected_not_merged(tmp_path: Path) -> None:
 
 def test_ask_if_may_not_point_at_a_later_question(tmp_path: Path) -> None:
     error = load_changed(
-        tmp_path, "ask_if: {answer: co_use, includes: alcohol}", "ask_if: {answer: pregnancy, is: 'yes'}"
+        tmp_path, 'ask_if: {answer: daily_medicines, is: "yes"}', "ask_if: {answer: pregnancy, is: 'yes'}"
     )
     assert any(
-        "questions[8].ask_if.answer: 'pregnancy' is not an earlier question id" in problem for problem in error.problems
+        "questions[11].ask_if.answer: 'pregnancy' is not an earlier question id" in problem
+        for problem in error.problems
     )
 
 
 def test_unknown_source_key_is_reported_with_known_keys(tmp_path: Path) -> None:
-    error = load_changed(tmp_path, "sources: [strang2003,", "sources: [strang2030,")
+    error = load_changed(tmp_path, "sources: [binswanger2007,", "sources: [strang2030,")
     (problem,) = error.problems
     assert "cautions[" in problem
     assert ".sources[0]: unknown source 'strang2030' (known: livertox, livertox_cases, livertox_hds," in problem
@@ -109,8 +110,8 @@ def test_wrong_question_kind_lists_the_kinds(tmp_path: Path) -> None:
 def test_condition_with_two_forms_is_rejected(tmp_path: Path) -> None:
     error = load_changed(
         tmp_path,
-        "ask_if: {answer: co_use, includes: alcohol}",
-        "ask_if: {answer: co_use, includes: alcohol, any: [{answer: co_use, includes: none}]}",
+        'ask_if: {answer: daily_medicines, is: "yes"}',
+        'ask_if: {answer: daily_medicines, is: "yes", any: [{answer: co_use, includes: none}]}',
     )
     assert any("needs exactly one of: any, all, not, answer" in problem for problem in error.problems)
 
@@ -134,7 +135,7 @@ def test_condition_naming_an_unknown_choice_lists_the_choices(tmp_path: Path) ->
         tmp_path, "when: {answer: symptoms, includes: dark_urine}", "when: {answer: symptoms, includes: dark_pee}"
     )
     assert any(
-        "rules[1].when.includes[0]: unknown choice 'dark_pee' for 'symptoms' (known: yellow_skin_eyes," in problem
+        "rules[6].when.includes[0]: unknown choice 'dark_pee' for 'symptoms' (known: yellow_skin_eyes," in problem
         for problem in error.problems
     )
 
@@ -151,7 +152,7 @@ def test_a_list_instead_of_a_mapping_is_refused(tmp_path: Path) -> None:
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     path = tmp_path / "questions.yaml"
     text = SOURCE.replace("points: {use_pattern: 1}\n", "points: {livr: 1}\n", 1).replace(
-        "sources: [strang2003,", "sources: [nobody,", 1
+        "sources: [binswanger2007,", "sources: [nobody,", 1
     )
     path.write_text(text, encoding="utf-8")
     with pytest.raises(QuestionnaireError) as caught:
@@ -200,7 +201,7 @@ def test_compiled_copy_is_ignored_when_broken(tmp_path: Path) -> None:
 def test_a_questionnaire_that_gives_dosing_advice_is_refused_with_its_line(tmp_path: Path) -> None:
     error = load_changed(
         tmp_path,
-        "They can help with withdrawal.\n",
+        "They have ways to ease it.\n",
         "Take no more than 4 grams a day.\n",
     )
     (problem,) = error.problems
@@ -229,7 +230,7 @@ def test_an_ask_if_with_not_may_not_hide_a_question_that_raises_the_level(tmp_pa
         "  - id: liver_conditions\n    short: Liver problems\n    ask_if: {not: {answer: co_use, includes: alcohol}}\n",
     )
     (problem,) = error.problems
-    assert "questions[11].ask_if: 'liver_conditions' can raise the level, so a riskier answer must never" in problem
+    assert "questions[12].ask_if: 'liver_conditions' can raise the level, so a riskier answer must never" in problem
     assert "its ask_if may not use 'not'" in problem
 
 
@@ -240,7 +241,7 @@ def test_an_ask_if_on_a_less_risky_choice_may_not_hide_a_question_that_raises_th
         "  - id: liver_conditions\n    short: Liver problems\n    ask_if: {answer: frequency, is: rarely}\n",
     )
     (problem,) = error.problems
-    assert "its ask_if names some choices of 'frequency' but not the riskier 'weekly'" in problem
+    assert "its ask_if names some choices of 'frequency' but not the riskier 'daily'" in problem
 
 
 def test_an_ask_if_on_an_exclusive_choice_may_not_hide_a_question_that_raises_the_level(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ URGENT = (
     "symptoms: [yellow_skin_eyes]\nfrequency: daily\nduration: over_1_year\namount: small\nproduct_forms: [leaf]\n"
     "co_use: [none]\nliver_conditions: [none]\n"
 )
+CALL_NOW = URGENT.replace("[yellow_skin_eyes]", "[slow_breathing]")
 
 # The country's lines that open an urgent report: emergency first, then poison help where one exists.
 LEADS = {
@@ -97,7 +98,7 @@ def test_a_country_with_no_checked_numbers_gets_its_local_emergency_number_and_n
     text = unwrapped(result.stdout)
     assert "Get help now in your country" in text
     assert "Emergency: Call your local emergency number." in text
-    assert "Call your local emergency number if you feel very sick" in text
+    assert "Call your local emergency number now:" in text
     assert not re.search(r"\b(911|1-800|988)\b", text)
 
 
@@ -136,7 +137,7 @@ def test_a_spanish_report_gives_the_country_numbers_in_spanish(code: str, number
     assert f"Busque ayuda ahora en {name}" in text
     for number in numbers:
         assert number in text
-    assert f"Llame al {numbers[0].split()[-1].rstrip('.')} si se siente muy mal" in text
+    assert f"Llame al {numbers[0].split()[-1].rstrip('.')} ahora:" in text
     assert "1-800" not in text
 
 
@@ -153,9 +154,9 @@ def test_the_json_report_carries_the_region_used() -> None:
 
 
 def test_fhir_output_carries_the_country_number_in_its_text_only() -> None:
-    bundle = json.loads(report("--region", "AU", "--format", "fhir").stdout)
+    bundle = json.loads(report("--region", "AU", "--format", "fhir", answers=CALL_NOW).stdout)
     risk = bundle["entry"][1]["resource"]
-    assert "Call 000" in risk["mitigation"]
+    assert "Call 000 now" in risk["mitigation"]
     assert "911" not in json.dumps(bundle)
 
 
@@ -201,7 +202,9 @@ def test_the_locale_territory_is_read_like_the_language(environ: dict[str, str],
 
 def test_a_placeholder_other_than_emergency_is_refused(tmp_path: Path) -> None:
     error = load_changed(tmp_path, "Call {emergency} now. Give naloxone", "Call {police} now. Give naloxone")
-    assert any("unknown placeholder '{police}' (known: {emergency})" in problem for problem in error.problems)
+    assert any(
+        "unknown placeholder '{police}' (known: {emergency}, {emergency_room})" in problem for problem in error.problems
+    )
 
 
 def test_a_line_for_an_unknown_country_is_refused(tmp_path: Path) -> None:
@@ -221,4 +224,4 @@ def test_the_naloxone_without_a_prescription_line_is_for_the_us_only() -> None:
         report("--region", "US", answers=answers).stdout
     )
     for code in ("AU", "GB", "CA"):
-        assert "without a prescription" not in report("--region", code, answers=answers).stdout
+        assert "you can buy naloxone nasal spray" not in unwrapped(report("--region", code, answers=answers).stdout)

@@ -21,7 +21,8 @@ SECTION_FIELDS: dict[str, tuple[str, ...]] = {
     "levels": ("name", "title", "meaning"),
     "questions": ("short", "text", "help"),
     "factors": ("title",),
-    "rules": ("red_flag",),
+    "rules": ("red_flag", "next_step"),
+    "topics": ("title",),
     "cautions": ("title", "text", "next_step"),
     "advice": ("text",),
     "resources": ("name", "contact", "text"),
@@ -30,6 +31,7 @@ SECTION_FIELDS: dict[str, tuple[str, ...]] = {
 PARAGRAPHS = {
     "levels.meaning",
     "rules.red_flag",
+    "rules.next_step",
     "cautions.text",
     "cautions.next_step",
     "advice.text",
@@ -68,7 +70,7 @@ def text_slots(data: dict[str, Any]) -> Iterator[Slot]:
         if not (isinstance(region, dict) and isinstance(region.get("code"), str)):
             continue
         prefix = f"regions.{region['code']}"
-        for field in ("name", "emergency"):
+        for field in ("name", "emergency", "emergency_room"):
             if isinstance(region.get(field), str):
                 yield f"{prefix}.{field}", region, field, False
         lines = region.get("resources")

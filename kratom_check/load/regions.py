@@ -20,7 +20,8 @@ def offered(data: dict[str, Any]) -> list[str]:
 
 
 def in_region(data: dict[str, Any], asked: str | None, *, from_locale: bool = False) -> dict[str, Any]:
-    """Checked questionnaire data for one country: its lines added to `resources`, {emergency} filled in,
+    """Checked questionnaire data for one country: its lines added to `resources`, {emergency} and
+    {emergency_room} filled in,
     and lines that name another country's services left out. `regions` keeps only the chosen one.
 
     The data is changed in place (callers pass data just read or just made: copying it would cost a
@@ -42,11 +43,14 @@ def in_region(data: dict[str, Any], asked: str | None, *, from_locale: bool = Fa
         ]
     from .languages import text_slots
 
-    emergency = chosen["emergency"]
+    filled = {f"{{{name}}}": chosen.get(name) for name in ("emergency", "emergency_room")}
     for _key, container, field, _paragraph in text_slots(result):
         text = container[field]
-        if "{emergency}" in text:
-            container[field] = text.replace("{emergency}", emergency)
+        if "{" in text:
+            for placeholder, value in filled.items():
+                if value is not None:
+                    text = text.replace(placeholder, value)
+            container[field] = text
     return result
 
 

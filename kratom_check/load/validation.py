@@ -254,7 +254,8 @@ def cross_check(model: Questionnaire) -> list[Problem]:
     factors = [factor.id for factor in model.factors]
     sources = list(model.sources)
 
-    for section in ("levels", "questions", "factors", "rules", "cautions", "advice", "resources", "clinician"):
+    sections = ("levels", "questions", "factors", "rules", "topics", "cautions", "advice", "resources", "clinician")
+    for section in sections:
         problems += _duplicates(section, [item.id for item in getattr(model, section)])
 
     def known(path: tuple[Any, ...], value: str, allowed: list[str], what: str) -> None:
@@ -303,6 +304,14 @@ def cross_check(model: Questionnaire) -> list[Problem]:
             problems += _check_condition(model, when, (*path, "when"), allowed_questions=all_questions)
             if section == "rules" and _uses_not(when):
                 problems.append(((*path, "when"), "a rule may not use 'not': rules only raise the level"))
+        marks = getattr(item, "marks", None)
+        if marks is not None:
+            problems += _check_condition(model, marks, (*path, "marks"), allowed_questions=all_questions)
+            if item.kind != "watch_for":
+                problems.append(((*path, "marks"), "only a watch_for line can be marked as the person's own"))
+        topic = getattr(item, "topic", None)
+        if topic is not None:
+            known((*path, "topic"), topic, [known_topic.id for known_topic in model.topics], "topic")
         for field in ("level", "severity"):
             if hasattr(item, field):
                 known((*path, field), getattr(item, field), levels, "level")
@@ -318,24 +327,33 @@ def cross_check(model: Questionnaire) -> list[Problem]:
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
+PLACEHOLDERS = ("emergency", "emergency_room")
+"""What a text may name in braces: each region's emergency number and its word for the emergency room."""
+
+
 def _placeholder_problems(model: Questionnaire) -> list[Problem]:
-    """{emergency} is the only placeholder, and it needs regions to say what it becomes."""
+    """{emergency} and {emergency_room} are the only placeholders, and each needs every region to say what it
+    becomes."""
     from .languages import text_slots
 
     problems: list[Problem] = []
+    known = ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
     for key, container, field, _paragraph in text_slots(to_data(model)):
         for name in PLACEHOLDER.findall(str(container[field])):
-            if name != "emergency":
-                problems.append((_slot_path(model, key), f"unknown placeholder '{{{name}}}' (known: {{emergency}})"))
+            if name not in PLACEHOLDERS:
+                problems.append((_slot_path(model, key), f"unknown placeholder '{{{name}}}' (known: {known})"))
             elif not model.regions:
-                problems.append((_slot_path(model, key), "{emergency} needs a 'regions' list to say what it becomes"))
+                problems.append((_slot_path(model, key), f"{{{name}}} needs a 'regions' list to say what it becomes"))
+            elif missing := [region.code for region in model.regions if getattr(region, name) is None]:
+                message = f"{{{name}}} needs '{name}' in every region (missing in {', '.join(missing)})"
+                problems.append((_slot_path(model, key), message))
     return problems
 
 
 def _slot_path(model: Questionnaire, key: str) -> tuple[Any, ...]:
     """A text key ("cautions.naloxone.next_step") as the path to its place in the file, for the line."""
     parts = key.split(".")
-    sections = ("levels", "questions", "factors", "rules", "cautions", "advice", "resources", "clinician")
+    sections = ("levels", "questions", "factors", "rules", "topics", "cautions", "advice", "resources", "clinician")
     if len(parts) >= 3 and parts[0] in sections:
         ids = [item.id for item in getattr(model, parts[0])]
         if parts[1] in ids:

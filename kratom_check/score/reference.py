@@ -56,6 +56,8 @@ class CautionResult(NamedTuple):
     next_step: str
     title: str = ""
     """The few words that stand for the caution when a report lists it in one line."""
+    topic: str = ""
+    """What it speaks about (empty for none): a report shows cautions of one topic as one item."""
 
 
 class ResourceLine(NamedTuple):
@@ -109,6 +111,10 @@ class Assessment(NamedTuple):
     """Whether reports carry the clinician's page (--no-clinician leaves it out)."""
     unanswered: tuple[str, ...] = ()
     """Needed questions left without an answer (the person asked for the report early): set at the edge."""
+    own_signs: tuple[str, ...] = ()
+    """Ids of the safety-net lines that name one of the person's own signs: a report marks them."""
+    topic_titles: tuple[tuple[str, str], ...] = ()
+    """(topic id, title) for the topics of the cautions shown: the title of an item that holds several."""
 
     def source_number(self, key: str) -> int:
         return [source_key for source_key, _ in self.sources].index(key) + 1
@@ -236,7 +242,13 @@ def score(questionnaire: Questionnaire, answers: Answers) -> Assessment:
         sorted(
             (
                 CautionResult(
-                    caution.id, caution.text, caution.sources, caution.severity, caution.next_step, caution.title
+                    caution.id,
+                    caution.text,
+                    caution.sources,
+                    caution.severity,
+                    caution.next_step,
+                    caution.title,
+                    caution.topic or "",
                 )
                 for caution in questionnaire.cautions
                 if holds(caution.when, used)
@@ -254,6 +266,11 @@ def score(questionnaire: Questionnaire, answers: Answers) -> Assessment:
         return tuple(Cited(item.id, item.text, item.sources) for item in advice if item.kind == kind)
 
     act_now, safety_net, good_to_know = of_kind("act_now"), of_kind("watch_for"), of_kind("good_to_know")
+    own_signs = tuple(
+        item.id for item in advice if item.kind == "watch_for" and item.marks is not None and holds(item.marks, used)
+    )
+    shown_topics = {caution.topic for caution in cautions if caution.topic}
+    topic_titles = tuple((topic.id, topic.title) for topic in questionnaire.topics if topic.id in shown_topics)
     next_steps, ask = of_kind("next_step"), of_kind("ask_clinician")
     shown = [item for item in questionnaire.resources if applies(item.levels, None)]
     lead = tuple(
@@ -300,12 +317,14 @@ def score(questionnaire: Questionnaire, answers: Answers) -> Assessment:
         cited += [key for key in line.sources if key not in cited]
 
     chosen_level = questionnaire.level(level)
+    # A sign's own step (the first rule at the result's level that has one) speaks for the result.
+    sign_step = next((rule.next_step for rule in fired_rules if rule.level == level and rule.next_step), None)
     return Assessment(
         questionnaire_id=questionnaire.id,
         questionnaire_version=questionnaire.version,
         level=level,
         level_title=chosen_level.title,
-        level_meaning=chosen_level.meaning,
+        level_meaning=sign_step or chosen_level.meaning,
         factors=factors,
         red_flags=red_flags,
         cautions=cautions,
@@ -323,6 +342,8 @@ def score(questionnaire: Questionnaire, answers: Answers) -> Assessment:
         level_name=chosen_level.name,
         clinician=pointers,
         warning_answers=warning_answers,
+        own_signs=own_signs,
+        topic_titles=topic_titles,
     )
 
 
