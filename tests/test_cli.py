@@ -63,7 +63,7 @@ def test_json_report_is_versioned_and_complete(run_cli: Run) -> None:
     assert report["answers"]["product_forms"] == ["leaf", "extract"]
     assert report["answers"]["frequency"] == "several_daily"
     caution = report["cautions"][0]
-    assert set(caution) == {"id", "text", "severity", "next_step", "sources"}
+    assert set(caution) == {"id", "title", "text", "severity", "next_step", "sources", "topic"}
     used = {key for item in report["cautions"] for key in item["sources"]}
     assert used <= {source["key"] for source in report["sources"]}
 

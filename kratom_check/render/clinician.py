@@ -34,8 +34,7 @@ def intro() -> str:
 
 def mention() -> str:
     """What a text report says about the clinician's page, which only the other formats carry."""
-    return _("There is also a page for your clinician. It lists your answers, with notes and sources. "
-             "To get it, run: kratom-check --format html --output report.html")  # fmt: skip
+    return _("For a page for your clinician, run: kratom-check --format html --output report.html")
 
 
 class Chosen(NamedTuple):

@@ -20,6 +20,8 @@ def as_dict(assessment: Assessment, questionnaire: Questionnaire) -> dict[str, A
     def cited(line: Line) -> dict[str, Any]:
         return {"id": line.id, "text": line.text, "sources": list(line.sources)}
 
+    from .plan import told_us
+
     def resource(line: ResourceLine) -> dict[str, Any]:
         return {
             "id": line.id,
@@ -40,6 +42,7 @@ def as_dict(assessment: Assessment, questionnaire: Questionnaire) -> dict[str, A
         "level_name": assessment.level_name,
         "level_title": assessment.level_title,
         "level_meaning": assessment.level_meaning,
+        "told_us": told_us(assessment, questionnaire),
         "combined_level": assessment.combined_level,
         "factors": [
             {
@@ -53,13 +56,21 @@ def as_dict(assessment: Assessment, questionnaire: Questionnaire) -> dict[str, A
         ],
         "red_flags": [{**cited(flag), "level": flag.level} for flag in assessment.red_flags],
         "cautions": [
-            {**cited(caution), "severity": caution.severity, "next_step": caution.next_step}
+            {
+                **cited(caution),
+                "title": caution.title,
+                "severity": caution.severity,
+                "next_step": caution.next_step,
+                "topic": caution.topic or None,
+            }
             for caution in assessment.cautions
         ],
         "advice": {
             "act_now": [cited(line) for line in assessment.act_now],
             "urgent_contacts": [resource(line) for line in assessment.lead_resources],
-            "safety_net": [cited(line) for line in assessment.safety_net],
+            "safety_net": [
+                {**cited(line), "own_sign": line.id in assessment.own_signs} for line in assessment.safety_net
+            ],
             "good_to_know": [cited(line) for line in assessment.good_to_know],
             "next_steps": [cited(line) for line in assessment.next_steps],
             "ask_clinician": [cited(line) for line in assessment.ask_clinician],

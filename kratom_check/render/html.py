@@ -12,17 +12,18 @@ from ..i18n import language
 from ..model import Questionnaire
 from ..score.reference import Assessment, Line, ResourceLine
 from . import clinician
+from .plan import Item, plan
 from .text import (
-    FULL_CAUTIONS,
     answer_rows,
     area_rows,
     early_note,
     heading,
+    item_refs,
     made_text,
+    own_sign_note,
     privacy_rows,
     refs,
     resource_text,
-    short_caution,
     since_heading,
     since_rows,
     source_text,
@@ -48,6 +49,26 @@ def link_phone_numbers(escaped: str) -> str:
         return f'<a href="tel:{number}">{shown}</a>'
 
     return _PHONE_NUMBER.sub(link, escaped)
+
+
+def _item(assessment: Assessment, item: Item) -> str:
+    """A caution item; a folded one is a <details> a screen reader announces, its next step always in view."""
+    refs_html = f'<span class="refs">{escape(item_refs(assessment, item))}</span>'
+    step = f'<span class="next">{escape(heading("next_step"))}: {escape(item.next_step)}</span>'
+    if item.folded:
+        return (
+            f"<details><summary><strong>{escape(item.title)}.</strong></summary>"
+            f"{escape(item.text)} {refs_html}</details>{step}"
+        )
+    return f"<strong>{escape(item.title)}.</strong> {escape(item.text)} {refs_html}<br>{step}"
+
+
+def _safety_line(assessment: Assessment, line: Line) -> str:
+    if line.id in assessment.own_signs:
+        return f'<strong class="own">{escape(line.text)} {escape(own_sign_note())}</strong> ' + (
+            f'<span class="refs">{escape(refs(assessment, line))}</span>'
+        )
+    return _cited(assessment, line)
 
 
 def _cited(assessment: Assessment, line: Line) -> str:
@@ -130,13 +151,8 @@ def page(assessment: Assessment, questionnaire: Questionnaire) -> str:
             + [_resource(assessment, line) for line in assessment.lead_resources]
         )
         contacts = f'<div class="contacts">\n<h2>{escape(heading("lead", questionnaire))}</h2>\n{lines}\n</div>'
-    cautions = (
-        f'{_cited(assessment, caution)}<br><span class="next">{escape(heading("next_step"))}: '
-        f"{escape(caution.next_step)}</span>"
-        if number <= FULL_CAUTIONS
-        else escape(short_caution(assessment, caution))
-        for number, caution in enumerate(assessment.cautions, 1)
-    )
+    said = plan(assessment, questionnaire)
+    cautions = (_item(assessment, item) for item in said.items)
     answers = (
         ""
         if assessment.for_clinician
@@ -157,17 +173,19 @@ def page(assessment: Assessment, questionnaire: Questionnaire) -> str:
         title=escape(questionnaire.title),
         level=escape(assessment.level),
         level_title=escape(assessment.level_title),
+        told_us=escape(said.told_us),
+        next_step_label=escape(heading("next_step")),
         level_meaning=escape(assessment.level_meaning)
-        + (f"<br>{escape(note)}" if (note := early_note(assessment)) else ""),
+        + (f"</p><p>{escape(note)}" if (note := early_note(assessment)) else ""),
         contacts=contacts,
         made=f'<p class="made">{escape(made)}</p>' if (made := made_text(assessment)) else "",
-        safety_net=_section("safety_net", (_cited(assessment, line) for line in assessment.safety_net)),
+        safety_net=_section("safety_net", (_safety_line(assessment, line) for line in assessment.safety_net)),
         areas=_section("areas", (escape(row) for row in area_rows(assessment, questionnaire)))
         + _since(assessment, questionnaire),
-        good_to_know=_section("good_to_know", (_cited(assessment, line) for line in assessment.good_to_know)),
+        good_to_know="",
         cautions=_section("cautions", cautions, numbered=True),
-        next_steps=_section("next_steps", (_cited(assessment, line) for line in assessment.next_steps)),
-        ask_clinician=_section("ask_clinician", (_cited(assessment, line) for line in assessment.ask_clinician)),
+        next_steps=_section("next_steps", (_cited(assessment, line) for line in said.next_steps)),
+        ask_clinician="",
         resources=_section(
             "resources", (_resource(assessment, line) for line in assessment.resources), questionnaire=questionnaire
         ),
@@ -175,6 +193,7 @@ def page(assessment: Assessment, questionnaire: Questionnaire) -> str:
         clinician=_clinician(assessment, questionnaire) if assessment.for_clinician else "",
         notice="<ul>"
         + "".join(f"<li>{escape(notice)}</li>" for notice in privacy_rows(assessment, with_made=False))
+        + "".join(f"<li>{_cited(assessment, line)}</li>" for line in said.good_to_know)
         + "</ul>",
         sources="<ol>\n" + "\n".join(f"<li>{source}</li>" for source in sources) + "\n</ol>",
     )

@@ -7,17 +7,18 @@ from collections.abc import Sequence
 from ..model import Questionnaire
 from ..score.reference import Assessment, Cited
 from . import clinician
+from .plan import plan
 from .text import (
-    FULL_CAUTIONS,
     answer_rows,
     area_rows,
-    caution_lines,
     early_note,
     heading,
+    item_body,
+    item_refs,
+    own_sign_note,
     privacy_rows,
     refs,
     resource_text,
-    short_caution,
     since_heading,
     since_rows,
     source_text,
@@ -44,17 +45,42 @@ def markdown(assessment: Assessment, questionnaire: Questionnaire) -> str:
         [f"**{line.text}** {refs(assessment, line)}" for line in assessment.act_now]
         + [f"**{resource_text(r)}** {refs(assessment, r)}" for r in assessment.lead_resources],
     )
-    lines.extend([f"## {heading('result')}: {assessment.level_title}", "", f"**{assessment.level_meaning}**", ""])
+    said = plan(assessment, questionnaire)
+    lines.extend(
+        [
+            f"## {heading('result')}: {assessment.level_title}",
+            "",
+            said.told_us,
+            "",
+            f"**{heading('next_step')}: {assessment.level_meaning}**",
+            "",
+        ]
+    )
     if note := early_note(assessment):
         lines.extend([note, ""])
-    section("safety_net", cited(assessment.safety_net))
+    section(
+        "safety_net",
+        [
+            f"**{line.text} {own_sign_note()}** {refs(assessment, line)}"
+            if line.id in assessment.own_signs
+            else f"{line.text} {refs(assessment, line)}"
+            for line in assessment.safety_net
+        ],
+    )
     section(
         "cautions",
         [
-            "{} *{}*".format(*caution_lines(assessment, caution))
-            if number <= FULL_CAUTIONS
-            else short_caution(assessment, caution)
-            for number, caution in enumerate(assessment.cautions, 1)
+            " ".join(
+                part
+                for part in (
+                    f"**{item.title}.**",
+                    item_body(item),
+                    f"*{heading('next_step')}: {item.next_step}*",
+                    item_refs(assessment, item),
+                )
+                if part
+            )
+            for item in said.items
         ],
         numbered=True,
     )
@@ -63,13 +89,11 @@ def markdown(assessment: Assessment, questionnaire: Questionnaire) -> str:
         lines.extend([f"## {since_heading(assessment)}", ""])
         lines.extend(f"- {row}" for row in since_rows(assessment, questionnaire))
         lines.append("")
-    section("next_steps", cited(assessment.next_steps))
-    section("ask_clinician", cited(assessment.ask_clinician))
+    section("next_steps", cited(said.next_steps))
     section("resources", [f"{resource_text(r)} {refs(assessment, r)}" for r in assessment.resources])
     if not assessment.for_clinician:  # otherwise the answers are on the clinician's page
         section("answers", [f"{question} {labels}" for question, labels in answer_rows(assessment, questionnaire)])
-    section("notice", privacy_rows(assessment))
-    section("good_to_know", cited(assessment.good_to_know))
+    section("notice", [*privacy_rows(assessment), *cited(said.good_to_know)])
     section(
         "sources",
         [source_text(source) for _key, source in assessment.sources],

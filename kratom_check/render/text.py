@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..i18n import N_, _
 from ..model import Questionnaire, Source
-from ..score.reference import Assessment, CautionResult, Cited, Line, ResourceLine
+from ..score.reference import Assessment, Cited, Line, ResourceLine
+from .plan import Item, answer_name, plan
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -52,18 +53,31 @@ def heading(key: str, questionnaire: Questionnaire | None = None) -> str:
 
 
 def refs(assessment: Assessment, line: Line) -> str:
-    return "[" + ", ".join(str(assessment.source_number(key)) for key in line.sources) + "]"
+    return "[" + ", ".join(str(number) for number in sorted({assessment.source_number(k) for k in line.sources})) + "]"
 
 
 def resource_text(item: ResourceLine) -> str:
     return f"{item.name}: {item.contact}. {item.text}"
 
 
-def caution_lines(assessment: Assessment, caution: CautionResult) -> tuple[str, str]:
-    return (
-        f"{caution.text} {refs(assessment, caution)}",
-        f"{heading('next_step')}: {caution.next_step}",
-    )
+def refs_of(assessment: Assessment, lines: Sequence[Line]) -> str:
+    """ "[1, 3, 4]" for several lines together."""
+    numbers = sorted({assessment.source_number(key) for line in lines for key in line.sources})
+    return "[" + ", ".join(str(number) for number in numbers) + "]"
+
+
+def item_refs(assessment: Assessment, item: Item) -> str:
+    return "[" + ", ".join(str(number) for number in sorted({assessment.source_number(k) for k in item.sources})) + "]"
+
+
+def item_body(item: Item) -> str:
+    """What an item says above its next step: all of it, or nothing past its title when folded."""
+    return "" if item.folded else item.text
+
+
+def own_sign_note() -> str:
+    """Said after a safety-net line that names one of the person's own signs."""
+    return _("(you have one)")
 
 
 def source_numbers(assessment: Assessment, lines: Sequence[Line]) -> str:
@@ -169,25 +183,41 @@ def source_text(source: Source) -> str:
     return f"{source.title}. {source.publisher}, {year}. {source.url}"
 
 
-FULL_CAUTIONS = 4
-"""Cautions shown in full; the rest get one line each, so a person in distress is not buried in text."""
-
-
 def area_rows(assessment: Assessment, questionnaire: Questionnaire) -> list[str]:
-    """Each area with its level in words and the answers that raised it, then what they do together."""
-    from ..score.reference import areas_asked
+    """Each area that was raised, with its level in words and the short names of the answers that raised it;
+    then the areas at the lowest level in one line, the ones the person could not tell us about, and what the
+    areas do together."""
+    from ..score.reference import areas_asked, factor_questions
 
     lowest = questionnaire.levels[0].id
     asked = areas_asked(questionnaire, assessment)
-    rows = []
+    answered = dict(assessment.answers)
+    rows: list[str] = []
+    quiet: list[str] = []
+    unknown: list[str] = []
+    not_asked: list[str] = []
     for factor in assessment.factors:
         if factor.id not in asked:
-            rows.append(_("{area}: not asked").format(area=factor.title))
+            not_asked.append(factor.title)
+            continue
+        if factor.level == lowest:
+            unsure = any(
+                (choice := questionnaire.questions_by_id[question_id].choice(choice_id)) is not None and choice.unknown
+                for question_id in factor_questions(questionnaire, factor.id)
+                for choice_id in answered.get(question_id, ())
+            )
+            (unknown if unsure else quiet).append(factor.title)
             continue
         row = f"{factor.title}: {questionnaire.level(factor.level).name}"
-        if factor.level != lowest and factor.raised_by:
-            row += " (" + "; ".join(_label(questionnaire, *answer) for answer in factor.raised_by) + ")"
+        if factor.raised_by:
+            row += " (" + "; ".join(answer_name(questionnaire, *answer) for answer in factor.raised_by) + ")"
         rows.append(row)
+    if quiet:
+        rows.append(f"{questionnaire.level(lowest).name}: {', '.join(quiet)}")
+    if unknown:
+        rows.append(_("Not known, because you were not sure: {areas}").format(areas=", ".join(unknown)))
+    if not_asked:
+        rows.append(_("Not asked: {areas}").format(areas=", ".join(not_asked)))
     rank = questionnaire.level_rank
     if rank[assessment.combined_level] > max(rank[factor.level] for factor in assessment.factors):
         rows.append(
@@ -204,22 +234,6 @@ def early_note(assessment: Assessment) -> str:
         return ""
     return _("You asked for this report before the end, so some questions have no answer. "
              "An area marked \"not asked\" may be higher than it shows.")  # fmt: skip
-
-
-def _label(questionnaire: Questionnaire, question_id: str, choice_id: str) -> str:
-    """A choice's label, with its question when the label alone ("Yes") could belong to another."""
-    question = questionnaire.questions_by_id[question_id]
-    choice = question.choice(choice_id)
-    label = choice.label if choice is not None else choice_id
-    shared = any(
-        other.id != question_id and any(c.label == label for c in other.choices) for other in questionnaire.questions
-    )
-    return f"{question.text} {label}" if shared else label
-
-
-def short_caution(assessment: Assessment, caution: CautionResult) -> str:
-    """A caution past the first few, in one line: its title and sources."""
-    return f"{caution.title} {refs(assessment, caution)}"
 
 
 def answer_rows(assessment: Assessment, questionnaire: Questionnaire) -> Iterator[tuple[str, str]]:
@@ -241,14 +255,15 @@ class Entry(NamedTuple):
     heading: bool = False
 
 
-def layout(assessment: Assessment, questionnaire: Questionnaire, *, sources_apart: bool = False) -> list[Entry | None]:
+def layout(assessment: Assessment, questionnaire: Questionnaire) -> list[Entry | None]:
     """The text report as entries; None is a blank line. Shared by the plain and the terminal output.
 
-    With sources_apart, source numbers follow each caution and each list on a line of their own,
-    so a screen reader does not read "[3, 4]" in the middle of the text.
+    Each item ends with its source numbers ("[3, 4]"), after its text and its next step: a screen reader
+    never meets them in the middle of a sentence, and they cost no line of their own.
     """
     rank = questionnaire.level_rank
     style = _LEVEL_STYLES[min(rank[assessment.level], len(_LEVEL_STYLES) - 1)]
+    said = plan(assessment, questionnaire)
     entries: list[Entry | None] = []
 
     def add_heading(key: str, heading_style: str = "bold underline") -> None:
@@ -257,23 +272,18 @@ def layout(assessment: Assessment, questionnaire: Questionnaire, *, sources_apar
         entries.append(Entry((((heading(key, questionnaire), heading_style),),), heading=True))
 
     def cited(line: Line, body: str, body_style: str = "") -> tuple[Segment, ...]:
-        if sources_apart:
-            return ((body, body_style),)
         return ((body, body_style), (" ", ""), (refs(assessment, line), "dim"))
 
-    def sources_after(lines: Sequence[Line]) -> None:
-        if sources_apart and (numbers := source_numbers(assessment, lines)):
-            entries.append(Entry((((numbers, "dim"),),)))
 
     if assessment.act_now or assessment.lead_resources:
         add_heading("lead", style)
         entries.extend(Entry((cited(line, line.text, "bold"),), "!") for line in assessment.act_now)
         for resource in assessment.lead_resources:
             entries.append(Entry((cited(resource, resource_text(resource), "bold"),), "-"))
-        sources_after([*assessment.act_now, *assessment.lead_resources])
         entries.append(None)
     entries.append(Entry((((f"{heading('result')}: ", "bold"), (assessment.level_title, style)),)))
-    entries.append(Entry((((assessment.level_meaning, "bold"),),)))
+    entries.append(Entry((((said.told_us, ""),),)))
+    entries.append(Entry((((f"{heading('next_step')}: ", "bold"), (assessment.level_meaning, "bold")),)))
     if note := early_note(assessment):
         entries.append(Entry((((note, ""),),)))
 
@@ -281,39 +291,45 @@ def layout(assessment: Assessment, questionnaire: Questionnaire, *, sources_apar
         if lines:
             add_heading(key)
             entries.extend(Entry((cited(line, line.text),), "-") for line in lines)
-            sources_after(lines)
 
-    cited_list("safety_net", assessment.safety_net)
-    if assessment.cautions:
+    if assessment.safety_net:
+        add_heading("safety_net")
+        for line in assessment.safety_net:
+            own = line.id in assessment.own_signs
+            body = f"{line.text} {own_sign_note()}" if own else line.text
+            # The list's source numbers follow it on a line of their own: each sign line stays short.
+            entries.append(Entry((((body, "bold" if own else ""),),), "!" if own else "-"))
+        entries.append(Entry((((refs_of(assessment, assessment.safety_net), "dim"),),)))
+    if said.items:
         add_heading("cautions")
-        for number, caution in enumerate(assessment.cautions, 1):
-            if number > FULL_CAUTIONS:
-                short = f"{caution.title}. {source_numbers(assessment, [caution])}" if sources_apart else None
-                entries.append(Entry((((short or short_caution(assessment, caution), ""),),), f"{number}."))
-                continue
-            step = ((f"{heading('next_step')}: {caution.next_step}", "italic"),)
-            numbers = ((source_numbers(assessment, [caution]), "dim"),)
-            paragraphs = (cited(caution, caution.text), step, *([numbers] if sources_apart else []))
-            entries.append(Entry(paragraphs, f"{number}."))
+        for number, item in enumerate(said.items, 1):
+            title = ((f"{item.title}. ", "bold"),)
+            said_above: tuple[Segment, ...] = ((item_body(item), ""),)
+            step: tuple[Segment, ...] = (
+                (f"{heading('next_step')}: {item.next_step}", "italic"),
+                (" ", ""),
+                (item_refs(assessment, item), "dim"),
+            )
+            entries.append(Entry((title + said_above, step), f"{number}."))
     add_heading("areas")
     entries.extend(Entry((((row, ""),),), "-") for row in area_rows(assessment, questionnaire))
     if assessment.since_last is not None:
         entries.append(None)
         entries.append(Entry((((since_heading(assessment), "bold underline"),),), heading=True))
         entries.extend(Entry((((row, ""),),), "-") for row in since_rows(assessment, questionnaire))
-    cited_list("next_steps", assessment.next_steps)
-    cited_list("ask_clinician", assessment.ask_clinician)
+    cited_list("next_steps", said.next_steps)
     if assessment.resources:
         add_heading("resources")
         entries.extend(Entry((cited(line, resource_text(line)),), "-") for line in assessment.resources)
-        sources_after(assessment.resources)
     add_heading("notice")
-    entries.extend(Entry((((notice, ""),),), "-") for notice in privacy_rows(assessment))
+    notices = privacy_rows(assessment)
     if assessment.for_clinician:
         from . import clinician
 
-        entries.append(Entry((((clinician.mention(), ""),),), "-"))
-    cited_list("good_to_know", assessment.good_to_know)
+        notices.append(clinician.mention())
+    entries.append(Entry((((" ".join(notices), ""),),)))
+    # Background every report shares, under the same heading: said last, before the sources.
+    entries.extend(Entry((cited(line, line.text),), "-") for line in said.good_to_know)
     add_heading("sources")
     # The text report has no clinician's page: the sources only its pointers cite (numbered last) stay out.
     from ..score.reference import without_clinician
@@ -321,6 +337,12 @@ def layout(assessment: Assessment, questionnaire: Questionnaire, *, sources_apar
     for number, (_key, source) in enumerate(without_clinician(assessment).sources, 1):
         entries.append(Entry((((source_text(source), "dim"),),), f"{number}."))
     return entries
+
+
+def source_numbers_of(assessment: Assessment, keys: Sequence[str]) -> str:
+    """ "Sources: 3, 4" for an item's source keys."""
+    numbers = sorted({assessment.source_number(key) for key in keys})
+    return f"{heading('sources_of')}: " + ", ".join(str(number) for number in numbers) if numbers else ""
 
 
 def _marker_width(entries: Sequence[Entry | None], index: int) -> int:
@@ -335,11 +357,8 @@ def _marker_width(entries: Sequence[Entry | None], index: int) -> int:
 
 
 def plain_text(assessment: Assessment, questionnaire: Questionnaire, *, width: int = 80) -> str:
-    """The text report without styling, for files, pipes and --plain. Needs no rich, so start-up stays fast.
-
-    Source numbers stand apart from the text here: plain output is what screen readers get.
-    """
-    entries = layout(assessment, questionnaire, sources_apart=True)
+    """The text report without styling, for files, pipes and --plain. Needs no rich, so start-up stays fast."""
+    entries = layout(assessment, questionnaire)
     return wrapped(entries, width=width)
 
 
