@@ -109,7 +109,9 @@ def check(
     ] = None,
     lang: Annotated[
         Language | None,
-        typer.Option("--lang", help="Language of questions and report (default: from LC_ALL / LANG, else en)."),
+        typer.Option(
+            "--lang", help="Language of questions and report (default: from LC_ALL, LC_MESSAGES or LANG, else en)."
+        ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show full details of internal errors.")] = False,
     version: Annotated[

@@ -188,13 +188,18 @@ def warning_for(model: Questionnaire) -> Callable[[dict[str, tuple[str, ...]]], 
     return warning
 
 
+def now() -> datetime:
+    """The clock, in local time with its offset (tests set it here)."""
+    return datetime.now().astimezone()
+
+
 def made_at(date: str | None) -> str:
     """When the report is made: now, or --date for a reproducible report. ISO 8601 with its UTC offset."""
-    from ..errors import UsageError
+    from ..errors import UsageError, shown
     from ..i18n import _
 
     if date is None:
-        return datetime.now().astimezone().isoformat(timespec="seconds")
+        return now().isoformat(timespec="seconds")
     try:
         when = datetime.fromisoformat(date.strip().replace("Z", "+00:00"))
         if not 1900 <= when.year <= 2100:
@@ -209,7 +214,7 @@ def made_at(date: str | None) -> str:
             _(
                 "--date: '{date}' is not a date and time. Use ISO 8601, like 2026-11-25T17:10+01:00 "
                 "or 2026-11-25 (a time without an offset is local time), between the years 1900 and 2100."
-            ).format(date=date)
+            ).format(date=shown(date))
         ) from None
 
 
