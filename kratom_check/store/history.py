@@ -1,7 +1,9 @@
 """The opt-in private history: one SQLite file in the user's application folder, owner-only.
 
 Nothing here runs unless the person asks (--save, or a `history` command). Every problem becomes a
-HistoryError that names the file and what to do, so a report is never lost to a broken history.
+HistoryError that names the file, what is wrong and the fix that fits, so a report is never lost to a
+broken history. Its files are never reached through a link: a link, a folder or a device where the
+history or its folder should be is refused, never followed, replaced or changed.
 """
 
 from __future__ import annotations
@@ -9,19 +11,30 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+import stat
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
+from datetime import datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
-from ..errors import HistoryError
+from ..errors import HistoryBusy, HistoryError, visible
 from ..i18n import _
 
 ENVIRONMENT = "KRATOM_CHECK_HOME"
 """A folder to keep the history in instead of the user's application folder (tests, portable installs)."""
 FILE_NAME = "history.sqlite3"
+SIDE_FILES = ("-wal", "-shm", "-journal")
+"""SQLite's files beside the history (its write-ahead log, shared memory, rollback journal): held to the
+same rules as the history itself."""
 BUSY_SECONDS = 10.0
 """How long a save waits for another terminal's save to finish before giving up."""
+QUICK_SECONDS = 0.5
+"""How long a save waits before the report is shown anyway (the save then goes on after it)."""
+_STEP_SECONDS = 0.05
+"""Each wait for a lock inside SQLite is this short, so Ctrl-C and SIGTERM are handled at once."""
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 MIGRATIONS: tuple[str, ...] = (
     # 0 -> 1: the first schema.
@@ -42,6 +55,8 @@ MIGRATIONS: tuple[str, ...] = (
 )
 """Each step takes the schema one version up (PRAGMA user_version); a new step is appended, never edited."""
 SCHEMA_VERSION = len(MIGRATIONS)
+LARGEST_NUMBER = 2**63 - 1
+"""SQLite's largest row number: no check has a larger one."""
 
 
 class SavedCheck(NamedTuple):
@@ -72,6 +87,11 @@ def location() -> Path:
     return folder() / FILE_NAME
 
 
+def files(path: Path) -> tuple[Path, ...]:
+    """The history and SQLite's files beside it."""
+    return (path, *(path.with_name(path.name + suffix) for suffix in SIDE_FILES))
+
+
 @contextmanager
 def _private_files() -> Iterator[None]:
     """Files and folders made meanwhile are owner-only from the start (the WAL files too)."""
@@ -82,83 +102,230 @@ def _private_files() -> Iterator[None]:
         os.umask(previous)
 
 
-def _problem(path: Path, reason: str, advice: str | None = None) -> HistoryError:
-    fix = advice or _("To start a new history, run: kratom-check history forget")
-    if reason == _describe_lock():
-        fix = _("Try again in a moment.")
+# -- what went wrong, and the fix that fits ------------------------------------------------------------
+
+
+def _problem(path: Path, reason: str, advice: str) -> HistoryError:
     message = _("{path}: the history cannot be used ({reason}). {fix}")
-    return HistoryError(message.format(path=path, reason=reason, fix=fix))
+    return HistoryError(message.format(path=visible(path), reason=reason, fix=advice))
 
 
-def _describe_lock() -> str:
-    return _("another kratom-check is using it")
+def _busy(path: Path) -> HistoryBusy:
+    message = _("{path}: the history cannot be used ({reason}). {fix}")
+    reason, fix = _("another kratom-check is using it"), _("Try again in a moment.")
+    return HistoryBusy(message.format(path=visible(path), reason=reason, fix=fix))
 
 
-def _describe(exc: Exception) -> str:
-    if isinstance(exc, sqlite3.DatabaseError) and "not a database" in str(exc):
-        return _("the file is damaged or is not a kratom-check history")
-    if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-        return _describe_lock()
-    if isinstance(exc, sqlite3.OperationalError) and "full" in str(exc):
-        return _("the disk is full")
-    if isinstance(exc, OSError):
-        return exc.strerror or str(exc)
-    return str(exc)
+def _elsewhere() -> str:
+    return _("Or keep the history in another folder: set {variable} to it.").format(variable=ENVIRONMENT)
+
+
+def _explained(path: Path, exc: Exception) -> HistoryError:
+    """A SQLite or system error as a reason and the advice that fits it; `history forget` only for a
+    history that is damaged, since it deletes every saved check."""
+    import errno
+
+    name = getattr(exc, "sqlite_errorname", "")
+    text = str(exc)
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+        return _busy(path)
+    if name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")) or "not a database" in text:
+        reason = _("the file is damaged or is not a kratom-check history")
+        return _problem(path, reason, _("To start a new history, run: kratom-check history forget"))
+    number = getattr(exc, "errno", None)
+    if name.startswith("SQLITE_FULL") or number == errno.ENOSPC:
+        return _problem(path, _("the disk is full"), _("Free some space, then try again."))
+    if number == errno.EROFS or (name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")) and _read_only(path)):
+        return _problem(path, _("the disk it is on is read-only"), _elsewhere())
+    if number == errno.ENOTDIR:
+        blocker = _file_in_the_way(path.parent)
+        return _problem(
+            path,
+            _("{blocker} is a file, not a folder").format(blocker=visible(blocker)),
+            _("Move that file away, or set {variable} to the folder to keep the history in.").format(
+                variable=ENVIRONMENT
+            ),
+        )
+    if name.startswith("SQLITE_READONLY"):
+        fix = _("Check the permissions of the file.") + " " + _elsewhere()
+        return _problem(path, _("the file cannot be written"), fix)
+    if name.startswith("SQLITE_CANTOPEN") or number in (errno.EACCES, errno.EPERM):
+        fix = _("Check the folder's permissions.") + " " + _elsewhere()
+        return _problem(path, _("the folder cannot be written"), fix)
+    reason = getattr(exc, "strerror", None) or text
+    return _problem(path, visible(reason), _("If this happens again, move the file away.") + " " + _elsewhere())
+
+
+def _read_only(path: Path) -> bool:
+    """Whether the file system the path is (or would be) on is mounted read-only."""
+    for place in (path, *path.parents):
+        try:
+            return bool(os.statvfs(place).f_flag & getattr(os, "ST_RDONLY", 1))
+        except (OSError, AttributeError):
+            continue
+    return False
+
+
+def _file_in_the_way(place: Path) -> Path:
+    """The nearest part of a folder's path that exists and is not a folder (a home that is a file)."""
+    for part in (place, *place.parents):
+        if os.path.lexists(part):
+            return part if not part.is_dir() else place
+    return place
+
+
+# -- never through a link: the folder and each file checked, and made owner-only ------------------------
+
+
+def _prepared(path: Path, *, create: bool) -> bool:
+    """Check (and with create, make) the folder and the files; whether the history exists."""
+    if not _private_folder(path, create=create):
+        return False
+    for name in files(path):
+        _private_file(path, name, create=create and name == path)
+    return os.path.lexists(path)
+
+
+def _link(path: Path, link: Path) -> HistoryError:
+    return _problem(
+        path,
+        _("{link} is a link to another place").format(link=visible(link)),
+        _("kratom-check never follows a link to keep your history: remove the link, or set {variable} "
+          "to a folder of your own.").format(variable=ENVIRONMENT),
+    )  # fmt: skip
+
+
+def _private_folder(path: Path, *, create: bool) -> bool:
+    """The folder is a real folder, never a link; one that holds nothing but the history is made owner-only.
+    Returns False when there is no folder (and so no history) and create is False."""
+    place = path.parent
+    try:
+        info = os.lstat(place)
+    except (FileNotFoundError, NotADirectoryError):
+        if not create:
+            return False
+        with suppress(FileExistsError):  # made meanwhile by another save, or a dangling link: looked at below
+            place.mkdir(parents=True, mode=0o700)
+        info = os.lstat(place)
+    if stat.S_ISLNK(info.st_mode):
+        raise _link(path, place)
+    if not stat.S_ISDIR(info.st_mode):
+        import errno
+
+        raise _explained(path, NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR)))
+    if info.st_mode & 0o077:
+        _tighten(path, place, info)
+    return True
+
+
+def _tighten(path: Path, place: Path, info: os.stat_result) -> None:
+    """Make an existing folder owner-only when it is ours and holds only the history; a folder shared with
+    others (like /tmp) is never changed, and one others can write in is refused."""
+    ours = {item.name for item in files(path)}
+    owner = getattr(os, "geteuid", lambda: info.st_uid)()
+    if info.st_uid == owner and set(os.listdir(place)) <= ours and hasattr(os, "fchmod"):
+        descriptor = os.open(place, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _NOFOLLOW | _CLOEXEC)
+        try:
+            os.fchmod(descriptor, 0o700)
+        finally:
+            os.close(descriptor)
+    elif info.st_mode & 0o022:
+        raise _problem(
+            path,
+            _("other people can change files in its folder {folder}").format(folder=visible(place)),
+            _("Keep the history in a folder of your own: set {variable} to it.").format(variable=ENVIRONMENT),
+        )
+
+
+def _private_file(path: Path, name: Path, *, create: bool) -> None:
+    """A regular file, never a link, owner-only (made so through the open file, never by name)."""
+    try:
+        info = os.lstat(name)
+    except FileNotFoundError:
+        if not create:
+            return
+        try:
+            os.close(os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o600))
+            return
+        except FileExistsError:
+            info = os.lstat(name)  # made meanwhile by another save
+    if stat.S_ISLNK(info.st_mode):
+        raise _link(path, name)
+    if stat.S_ISDIR(info.st_mode):
+        raise _problem(
+            path,
+            _("{name} is a folder, not a history file").format(name=visible(name)),
+            _("Move that folder away, or set {variable} to another folder.").format(variable=ENVIRONMENT),
+        )
+    if not stat.S_ISREG(info.st_mode):
+        raise _problem(
+            path,
+            _("{name} is not a regular file").format(name=visible(name)),
+            _("Move it away, or set {variable} to another folder.").format(variable=ENVIRONMENT),
+        )
+    if info.st_mode & 0o077:
+        descriptor = os.open(name, os.O_RDONLY | _NOFOLLOW | os.O_NONBLOCK | _CLOEXEC)
+        try:
+            if hasattr(os, "fchmod") and stat.S_ISREG(os.fstat(descriptor).st_mode):
+                os.fchmod(descriptor, 0o600)
+        finally:
+            os.close(descriptor)
+
+
+# -- opening, waiting, migrating --------------------------------------------------------------------------
 
 
 @contextmanager
-def opened(*, create: bool) -> Iterator[sqlite3.Connection | None]:
-    """The history, migrated to this version; None when it does not exist and create is False."""
+def opened(*, create: bool, wait: float = BUSY_SECONDS) -> Iterator[sqlite3.Connection | None]:
+    """The history, migrated to this version; None when it does not exist and create is False.
+    Waits up to `wait` seconds for another save; then raises HistoryBusy."""
     path = location()
-    if not create and not path.exists():
-        yield None
-        return
     connection: sqlite3.Connection | None = None
     try:
         with _private_files():
-            if create:
-                path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            if create:
-                _owner_only(path)
-            connection = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None)
-            _write_ahead_log(connection)
-            _migrate(connection, path)
-        yield connection
+            if _prepared(path, create=create):
+                connection = made = sqlite3.connect(path, timeout=_STEP_SECONDS, isolation_level=None)
+                _patiently(lambda: made.execute("PRAGMA journal_mode=WAL"), wait)
+                _patiently(lambda: _migrate(made, path), wait)
     except HistoryError:
+        _close(connection)
         raise
     except (sqlite3.Error, OSError) as exc:
-        if isinstance(exc, sqlite3.OperationalError) and "unable to open" in str(exc):
-            raise _problem(path, _("the folder cannot be written"), _("Check the folder's permissions.")) from None
-        raise _problem(path, _describe(exc)) from None
+        _close(connection)
+        raise _explained(path, exc) from None
+    try:
+        yield connection
     finally:
-        if connection is not None:
-            connection.close()
+        _close(connection)
 
 
-def _write_ahead_log(connection: sqlite3.Connection) -> None:
-    """Switch a new file to WAL. The switch needs the file to itself, and SQLite refuses it at once,
-    without waiting, while another save is opening the same new file: so wait here, as a save would."""
+def _close(connection: sqlite3.Connection | None) -> None:
+    if connection is not None:
+        connection.close()
+
+
+Result = TypeVar("Result")
+
+
+def _patiently(action: Callable[[], Result], wait: float) -> Result:
+    """Run a step that needs a lock, trying again in short waits until `wait` seconds have passed.
+
+    The switch to WAL is refused at once, without SQLite's own waiting, while another save opens the same
+    new file; and a wait inside SQLite cannot be interrupted: so the waiting happens here, in Python."""
     import time
 
-    deadline = time.monotonic() + BUSY_SECONDS
+    deadline = time.monotonic() + wait
     while True:
         try:
-            connection.execute("PRAGMA journal_mode=WAL")
-            return
+            return action()
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
+            if not _is_busy(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.01)
 
 
-def _owner_only(path: Path) -> None:
-    """A history file made by hand, or copied in, may be readable by others: health data must not be."""
-    for name in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        try:
-            if name.stat().st_mode & 0o077:
-                name.chmod(0o600)
-        except FileNotFoundError:
-            continue
+def _is_busy(exc: sqlite3.Error) -> bool:
+    return getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in str(exc)
 
 
 def _migrate(connection: sqlite3.Connection, path: Path) -> None:
@@ -185,6 +352,9 @@ def _migrate(connection: sqlite3.Connection, path: Path) -> None:
         raise
 
 
+# -- saving -----------------------------------------------------------------------------------------------
+
+
 def add(
     *,
     made: str,
@@ -195,12 +365,14 @@ def add(
     answers: Mapping[str, str | list[str]],
     level: str,
     areas: Mapping[str, str],
+    wait: float = BUSY_SECONDS,
 ) -> tuple[int, SavedCheck | None]:
-    """Save one check in one transaction; returns its id and the check before it (same questionnaire)."""
-    with opened(create=True) as connection:
+    """Save one check in one transaction; returns its id and the check before it (same questionnaire).
+    Waits up to `wait` seconds for another save, then raises HistoryBusy; an interrupted save saves nothing."""
+    with opened(create=True, wait=wait) as connection:
         assert connection is not None
         try:
-            connection.execute("BEGIN IMMEDIATE")
+            _patiently(lambda: connection.execute("BEGIN IMMEDIATE"), wait)
             try:
                 try:
                     previous = _latest(connection, questionnaire_id)
@@ -222,41 +394,58 @@ def add(
                 )
                 connection.execute("COMMIT")
             except BaseException:
-                connection.execute("ROLLBACK")
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
                 raise
         except sqlite3.Error as exc:
-            raise _problem(location(), _describe(exc)) from None
+            raise _explained(location(), exc) from None
         return int(cursor.lastrowid or 0), previous
 
 
-def _latest(connection: sqlite3.Connection, questionnaire_id: str) -> SavedCheck | None:
-    row = connection.execute(
-        f"SELECT {_COLUMNS} FROM checks WHERE questionnaire_id = ? ORDER BY id DESC LIMIT 1", (questionnaire_id,)
-    ).fetchone()
-    return None if row is None else _saved(row)
-
+# -- reading: each row checked at the boundary; a damaged one never hides the others -----------------------
 
 _COLUMNS = "id, made, questionnaire_id, questionnaire_version, language, region, answers, level, areas"
+_DECODE_ERRORS = (ValueError, TypeError, AttributeError)
+
+
+def _latest(connection: sqlite3.Connection, questionnaire_id: str, before: int = LARGEST_NUMBER) -> SavedCheck | None:
+    row = connection.execute(
+        f"SELECT {_COLUMNS} FROM checks WHERE questionnaire_id = ? AND id < ? ORDER BY id DESC LIMIT 1",
+        (questionnaire_id, before),
+    ).fetchone()
+    return None if row is None else _saved(row)
 
 
 def _saved(row: tuple[object, ...]) -> SavedCheck:
     try:
         return _decoded(row)
-    except (ValueError, TypeError, AttributeError):
+    except _DECODE_ERRORS:
         raise HistoryError(
             _(
                 "{path}: saved check number {number} is damaged, so it cannot be shown. The other checks are fine."
-            ).format(path=location(), number=row[0])
+            ).format(path=visible(location()), number=visible(row[0]))
         ) from None
 
 
 def _decoded(row: tuple[object, ...]) -> SavedCheck:
+    """A row as a SavedCheck, or ValueError/TypeError when any part is not what kratom-check saves."""
     id_, made, questionnaire_id, version, language, region, answers, level, areas = row
+    if not isinstance(id_, int):
+        raise TypeError("id")
+    texts = (made, questionnaire_id, version, language, level)
+    if not all(isinstance(text, str) for text in texts) or not (region is None or isinstance(region, str)):
+        raise TypeError("a text column holds something else")
+    datetime.fromisoformat(str(made))  # the time it was made: a date and time, or the row is damaged
     decoded_answers, decoded_areas = json.loads(str(answers)), json.loads(str(areas))
     if not (isinstance(decoded_answers, dict) and isinstance(decoded_areas, dict)):
         raise ValueError("answers and areas must be JSON objects")
+    if not all(isinstance(value, str) for value in decoded_areas.values()):
+        raise ValueError("each area's level is text")
+    for value in decoded_answers.values():
+        if not (isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))):
+            raise ValueError("each answer is a choice id or a list of them")
     return SavedCheck(
-        int(str(id_)),
+        id_,
         str(made),
         str(questionnaire_id),
         str(version),
@@ -268,48 +457,109 @@ def _decoded(row: tuple[object, ...]) -> SavedCheck:
     )
 
 
+class Rows:
+    """Saved checks read one at a time (a history of any size fits in memory); damaged ones are left out
+    and their numbers kept in `damaged`."""
+
+    def __init__(self, connection: sqlite3.Connection | None, *, newest_first: bool, limit: int | None) -> None:
+        self._connection = connection
+        self._query = f"SELECT {_COLUMNS} FROM checks ORDER BY id {'DESC' if newest_first else 'ASC'}"
+        self._limit = None if limit is None else min(limit, LARGEST_NUMBER)
+        self.damaged: list[int] = []
+        self.total = 0 if connection is None else self._read(lambda c: int(c.execute("SELECT count(*) FROM checks")
+                                                                          .fetchone()[0]))  # fmt: skip
+
+    def _read(self, action: Callable[[sqlite3.Connection], Result]) -> Result:
+        assert self._connection is not None
+        try:
+            return action(self._connection)
+        except sqlite3.Error as exc:
+            raise _explained(location(), exc) from None
+
+    def __iter__(self) -> Iterator[SavedCheck]:
+        if self._connection is None:
+            return
+        query = self._query + (" LIMIT ?" if self._limit else "")
+        cursor = self._read(lambda c: c.execute(query, (self._limit,) if self._limit else ()))
+        while True:
+            row = self._read(lambda _c: cursor.fetchone())
+            if row is None:
+                return
+            try:
+                yield _decoded(row)
+            except _DECODE_ERRORS:
+                self.damaged.append(int(row[0]))
+
+    def keys(self) -> tuple[list[str], list[str]]:
+        """Every area and question id any check has (for a CSV header), read without keeping the checks."""
+        areas: dict[str, None] = {}
+        questions: dict[str, None] = {}
+        for check in Rows(self._connection, newest_first=True, limit=None):
+            areas.update(dict.fromkeys(check.areas))
+            questions.update(dict.fromkeys(check.answers))
+        return list(areas), list(questions)
+
+
+@contextmanager
+def reading(*, newest_first: bool = True, limit: int | None = None) -> Iterator[Rows]:
+    """The saved checks, one at a time, while the history is open (none when there is no history)."""
+    with opened(create=False) as connection:
+        yield Rows(connection, newest_first=newest_first, limit=limit)
+
+
 def newest(limit: int | None) -> tuple[list[SavedCheck], int, list[int]]:
     """The newest checks first (all of them with limit None), how many there are in all, and the
     numbers of damaged checks left out: one damaged row never hides the others."""
-    with opened(create=False) as connection:
-        if connection is None:
-            return [], 0, []
-        try:
-            total = connection.execute("SELECT count(*) FROM checks").fetchone()[0]
-            query = f"SELECT {_COLUMNS} FROM checks ORDER BY id DESC" + (" LIMIT ?" if limit else "")
-            checks: list[SavedCheck] = []
-            damaged: list[int] = []
-            for row in connection.execute(query, (limit,) if limit else ()):
-                try:
-                    checks.append(_decoded(row))
-                except (ValueError, TypeError, AttributeError):
-                    damaged.append(int(str(row[0])))
-            return checks, int(total), damaged
-        except sqlite3.Error as exc:
-            raise _problem(location(), _describe(exc)) from None
+    with reading(limit=limit) as rows:
+        return list(rows), rows.total, rows.damaged
 
 
 def one(check_id: int) -> SavedCheck | None:
+    if not 1 <= check_id <= LARGEST_NUMBER:
+        return None
     with opened(create=False) as connection:
         if connection is None:
             return None
         try:
             row = connection.execute(f"SELECT {_COLUMNS} FROM checks WHERE id = ?", (check_id,)).fetchone()
         except sqlite3.Error as exc:
-            raise _problem(location(), _describe(exc)) from None
+            raise _explained(location(), exc) from None
         return None if row is None else _saved(row)
 
 
+def latest(questionnaire_id: str, *, before: int = LARGEST_NUMBER, wait: float = BUSY_SECONDS) -> SavedCheck | None:
+    """The newest check of this questionnaire (before check number `before`), to say what changed since."""
+    with opened(create=False, wait=wait) as connection:
+        if connection is None:
+            return None
+        try:
+            return _latest(connection, questionnaire_id, before)
+        except sqlite3.Error as exc:
+            raise _explained(location(), exc) from None
+
+
+def exists() -> bool:
+    """Whether there is anything to forget: the history, or one of SQLite's files beside it."""
+    return any(os.path.lexists(name) for name in files(location()))
+
+
 def forget() -> tuple[Path, bool]:
-    """Delete the whole history (the database and its WAL files); (where it was, whether there was one)."""
+    """Delete the whole history (the database and its WAL files); (where it was, whether there was one).
+    A link is removed, never what it points to; a folder in its place is left alone."""
     path = location()
     existed = False
-    for name in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+    for name in files(path):
         try:
+            if stat.S_ISDIR(os.lstat(name).st_mode):
+                raise _problem(
+                    path,
+                    _("{name} is a folder, not a history file").format(name=visible(name)),
+                    _("Move that folder away, or set {variable} to another folder.").format(variable=ENVIRONMENT),
+                )
             name.unlink()
             existed = True
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             continue
         except OSError as exc:
-            raise _problem(path, _describe(exc), _("Delete the file yourself.")) from None
+            raise _problem(path, visible(exc.strerror or exc), _("Delete the file yourself.")) from None
     return path, existed
