@@ -135,6 +135,21 @@ def test_forget_removes_a_dangling_link(run_cli: Cli, home: Path, tmp_path: Path
     assert not os.path.lexists(home / "history.sqlite3")
 
 
+def test_forget_never_deletes_through_a_folder_that_is_a_link(
+    run_cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = tmp_path / "elsewhere"
+    real.mkdir()
+    (real / "history.sqlite3").write_text("someone else's\n", encoding="utf-8")
+    link = tmp_path / "kratom-check"
+    link.symlink_to(real)
+    monkeypatch.setenv(history.ENVIRONMENT, str(link))
+    result = run_cli("history", "forget", "--yes")
+    assert result.exit_code == 2
+    assert f"({link} is a link to another place)" in one_line(result.stderr)
+    assert (real / "history.sqlite3").read_text(encoding="utf-8") == "someone else's\n"
+
+
 # -- the folder is private ---------------------------------------------------------------------------------
 
 
@@ -168,6 +183,19 @@ def test_a_folder_others_can_only_read_that_holds_other_files_is_used_and_left_a
     assert save(run_cli).exit_code == 0
     assert stat.S_IMODE(home.stat().st_mode) == 0o755
     assert stat.S_IMODE((home / "history.sqlite3").stat().st_mode) == 0o600
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a folder to another user")
+def test_a_folder_that_belongs_to_another_user_is_refused(run_cli: Cli, home: Path) -> None:
+    """Its owner could swap the history for a link between the check and the open: root must not go on."""
+    home.mkdir(parents=True, mode=0o700)
+    os.chown(home, 12345, 12345)
+    result = save(run_cli)
+    assert result.exit_code == 2
+    assert f"(its folder {home} belongs to someone else). Keep the history in a folder of your own" in (
+        one_line(result.stderr)
+    )
+    assert list(home.iterdir()) == []
 
 
 # -- advice that fits ------------------------------------------------------------------------------------
@@ -443,6 +471,13 @@ def test_history_show_takes_lang_after_the_command(run_cli: Cli, home: Path) -> 
     result = run_cli("history", "show", "1", "--lang", "es")
     assert result.exit_code == 0, result.stderr
     assert "Su resultado" in result.stdout
+
+
+def test_history_show_takes_lang_before_the_command_over_the_check_s_own(run_cli: Cli, home: Path) -> None:
+    save(run_cli, FIRST, "--lang", "es")
+    result = run_cli("--lang", "en", "history", "show", "1")
+    assert result.exit_code == 0, result.stderr
+    assert "Your result: Moderate" in result.stdout
 
 
 def test_history_show_refuses_a_language_it_does_not_speak(run_cli: Cli, home: Path) -> None:

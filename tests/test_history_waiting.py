@@ -141,7 +141,19 @@ def test_a_signal_while_the_save_waits_keeps_the_printed_report_and_saves_nothin
     assert child.returncode == code
     assert "Your result: High" in out
     assert "Please know" in out
-    assert "Stopped. The report above is complete, but this check was not saved in your history." in err
+    assert "Stopped. The report above is complete. This check was not saved in your history." in err
     assert "Traceback" not in err
     held.execute("ROLLBACK")
     assert saved_count(home) == 1
+
+
+def test_a_history_problem_after_a_report_saved_to_a_file_says_where_the_report_is(
+    run_cli: Cli, home: Path, tmp_path: Path
+) -> None:
+    home.mkdir(parents=True)
+    (home / "history.sqlite3").write_bytes(b"not a database" * 200)
+    report = tmp_path / "report.txt"
+    result = run_cli("--answers", "-", "--save", "--output", str(report), input=EXAMPLE_ANSWERS)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == f"The report in {report} is complete."
+    assert "above" not in result.stderr

@@ -110,11 +110,11 @@ def run(options: Options) -> None:
         if interviewed and not on_terminal:
             _recap_on_standard_error(assessment)
     if save_later:
-        history_problem = _save_after_the_report(model, assessment)
+        history_problem = _save_after_the_report(model, assessment, output)
     if history_problem is not None:
         # The report is out; the history's problem is said last, where it is seen, and the exit code tells scripts.
         say(_("Error: {message}").format(message=history_problem.message))
-        say(_("The report above is complete."))
+        say(_complete(output))
         raise typer.Exit(history_problem.exit_code)
 
 
@@ -166,7 +166,16 @@ def _compared_without_waiting(model: Questionnaire, assessment: Assessment) -> A
     return compared(model, assessment, previous)
 
 
-def _save_after_the_report(model: Questionnaire, assessment: Assessment) -> HistoryError | None:
+def _complete(output: Path | None) -> str:
+    """Where the finished report is, said after a problem with the history."""
+    from ..i18n import _
+
+    if output is None:
+        return _("The report above is complete.")
+    return _("The report in {path} is complete.").format(path=_visible(output))
+
+
+def _save_after_the_report(model: Questionnaire, assessment: Assessment, output: Path | None) -> HistoryError | None:
     """Save the check once the other save is done, the report already out. Ctrl-C, SIGTERM or a closed
     terminal meanwhile end the wait and save nothing; the report stays as it was printed."""
     from ..errors import HistoryError
@@ -182,7 +191,8 @@ def _save_after_the_report(model: Questionnaire, assessment: Assessment) -> Hist
         return problem
     except (KeyboardInterrupt, SystemExit) as stop:
         with suppress(OSError):  # a closed terminal (SIGHUP) takes standard error with it
-            say("\n" + _("Stopped. The report above is complete, but this check was not saved in your history."))
+            stopped = _("Stopped. {complete} This check was not saved in your history.")
+            say("\n" + stopped.format(complete=_complete(output)))
         code = stop.code if isinstance(stop, SystemExit) and isinstance(stop.code, int) else 130
         raise typer.Exit(code) from None
     say(_("Saved this check in your private history ({path}).").format(path=_visible(history.location())))

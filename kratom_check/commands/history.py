@@ -191,7 +191,8 @@ def show(
                 )
             )
         # --lang here or before the command name wins; otherwise the language the check was made in.
-        activate(lang or ctx.find_root().params.get("lang") or check.language)
+        before_the_command = ctx.find_root().params.get("lang")
+        activate(lang or (str(before_the_command.value) if before_the_command else check.language))
         model = load(None, language(), check.region, from_locale=True)  # an unknown code: "any other country"
         if check.questionnaire_id != model.id:
             raise UsageError(

@@ -213,17 +213,28 @@ def _private_folder(path: Path, *, create: bool) -> bool:
         import errno
 
         raise _explained(path, NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR)))
+    if info.st_uid not in (_me(info), 0):
+        # Its owner could swap the history for a link between this check and SQLite's open.
+        raise _problem(
+            path,
+            _("its folder {folder} belongs to someone else").format(folder=visible(place)),
+            _("Keep the history in a folder of your own: set {variable} to it.").format(variable=ENVIRONMENT),
+        )
     if info.st_mode & 0o077:
         _tighten(path, place, info)
     return True
+
+
+def _me(info: os.stat_result) -> int:
+    """This program's user id (on a system without one, the owner's: no folder then belongs to another)."""
+    return int(getattr(os, "geteuid", lambda: info.st_uid)())
 
 
 def _tighten(path: Path, place: Path, info: os.stat_result) -> None:
     """Make an existing folder owner-only when it is ours and holds only the history; a folder shared with
     others (like /tmp) is never changed, and one others can write in is refused."""
     ours = {item.name for item in files(path)}
-    owner = getattr(os, "geteuid", lambda: info.st_uid)()
-    if info.st_uid == owner and set(os.listdir(place)) <= ours and hasattr(os, "fchmod"):
+    if info.st_uid == _me(info) and set(os.listdir(place)) <= ours and hasattr(os, "fchmod"):
         descriptor = os.open(place, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _NOFOLLOW | _CLOEXEC)
         try:
             os.fchmod(descriptor, 0o700)
@@ -547,6 +558,8 @@ def forget() -> tuple[Path, bool]:
     """Delete the whole history (the database and its WAL files); (where it was, whether there was one).
     A link is removed, never what it points to; a folder in its place is left alone."""
     path = location()
+    if os.path.islink(path.parent):
+        raise _link(path, path.parent)  # what is in the folder it points to is not this history
     existed = False
     for name in files(path):
         try:
