@@ -378,6 +378,18 @@ def test_history_show_notes_an_escape_in_a_saved_version_as_visible_text(run_cli
     assert "made with questionnaire \\x1b]0;owned\\x07;" in result.stderr
 
 
+def test_a_history_folder_with_an_escape_in_its_name_is_shown_as_visible_text_in_the_report(
+    run_cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(history.ENVIRONMENT, str(tmp_path / "\x1b[2J"))
+    saved = save(run_cli)
+    shown = run_cli("history", "show", "1")
+    for result in (saved, shown):
+        assert result.exit_code == 0, result.stderr
+        assert "\x1b" not in result.stdout
+        assert "\\x1b[2J" in one_line(result.stdout)
+
+
 def test_history_as_json_writes_terminal_controls_as_json_escapes(run_cli: Cli, home: Path) -> None:
     save(run_cli)
     tamper(home, "UPDATE checks SET level = ?", "\x9b2J\x7f")

@@ -218,7 +218,7 @@ def save_in_history(model: Questionnaire, assessment: Assessment, *, wait: float
         areas={factor.id: factor.level for factor in assessment.factors if factor.id in areas_asked(model, assessment)},
         wait=history.BUSY_SECONDS if wait is None else wait,
     )
-    return compared(model, assessment._replace(saved_in=str(history.location())), previous)
+    return compared(model, assessment._replace(saved_in=_visible(history.location())), previous)
 
 
 def compared(model: Questionnaire, assessment: Assessment, previous: SavedCheck | None) -> Assessment:

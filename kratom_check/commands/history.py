@@ -204,7 +204,7 @@ def show(
 
         checked = answers.check(model, check.answers, _("saved check {number}").format(number=number), partial=True)
         assessment = score(model, checked.values)._replace(
-            made=check.made, unanswered=checked.missing, saved_in=str(history.location())
+            made=check.made, unanswered=checked.missing, saved_in=visible(str(history.location()))
         )
         if check.questionnaire_version != model.version or assessment.level != check.level:
             say(

@@ -58,12 +58,15 @@ def file_option(value: str, option: str, kind: Kind) -> Path | None:
 
 
 def names_standard_output(path: Path) -> bool:
-    """Whether the path leads to the very file, pipe or terminal this program's standard output is."""
+    """Whether the path leads to the very file, pipe or terminal this program's standard output is
+    (a standard output closed at start counts: /dev/stdout then leads to what stands in for it)."""
+    from ..edge import standard_output_closed
+
     try:
         target = os.stat(path)
-        output = os.fstat(sys.stdout.fileno())
+        output = os.fstat(1 if standard_output_closed() else sys.stdout.fileno())
     except (OSError, ValueError, AttributeError):
-        return False  # a test runner's stream, or a closed one: not a file to compare with
+        return False  # a test runner's stream: not a file to compare with
     return (target.st_dev, target.st_ino) == (output.st_dev, output.st_ino)
 
 
