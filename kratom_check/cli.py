@@ -28,7 +28,9 @@ class Language(StrEnum):
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"kratom-check {__version__}")
+        from .edge import emit
+
+        emit(f"kratom-check {__version__}\n")
         raise typer.Exit()
 
 
@@ -46,7 +48,7 @@ def check(
     ] = None,
     output_format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.text,
     output: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--output",
             "-o",
@@ -58,7 +60,7 @@ def check(
         bool, typer.Option("--force", help="Let --output and --save-answers replace an existing file.")
     ] = False,
     save_answers: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--save-answers",
             metavar="FILE",
@@ -109,7 +111,9 @@ def check(
     ] = None,
     lang: Annotated[
         Language | None,
-        typer.Option("--lang", help="Language of questions and report (default: from LC_ALL / LANG, else en)."),
+        typer.Option(
+            "--lang", help="Language of questions and report (default: from LC_ALL, LC_MESSAGES or LANG, else en)."
+        ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show full details of internal errors.")] = False,
     version: Annotated[
@@ -130,7 +134,7 @@ def check(
         with user_errors(debug=debug):
             _refuse_options_meant_for_the_check(ctx)
         return
-    with user_errors(debug=debug):
+    with user_errors(debug=debug, writing=i18n._("the report")):
         run(
             Options(
                 answers, output_format, output, force, questions, plain, seed, save_answers, date, region, save,
@@ -198,8 +202,27 @@ def _hint_at_a_file_given_as_a_command(arguments: list[str]) -> None:
         raise SystemExit(2)
 
 
+def _own_output_failed(exc: OSError, arguments: list[str]) -> None:
+    """The help or the version could not be printed (a full disk, a closed output): say so, no traceback."""
+    from .edge import debug_requested, output_failed
+    from .i18n import _, activate, choose
+
+    if debug_requested():
+        raise exc
+    activate(choose(None))
+    if {"-h", "--help"} & set(arguments):
+        output_failed(exc, _("the help"))
+    elif "--version" in arguments:
+        output_failed(exc, _("the version"))
+    else:
+        output_failed(exc, None)
+
+
 def main() -> None:
     """Console-script entry point."""
+    from .edge import guard_standard_streams
+
+    guard_standard_streams()
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="replace")
     if hasattr(sys.stderr, "reconfigure"):
@@ -219,6 +242,10 @@ def main() -> None:
             gc.freeze()
     try:
         app(args=arguments, prog_name="kratom-check")
+    except OSError as exc:
+        # Only typer's own output gets here (help, --version, a usage error): each command maps its own.
+        _own_output_failed(exc, arguments)
+        raise SystemExit(2) from None
     finally:
         # Interpreter shutdown runs a full garbage collection over every object typer and pydantic
         # made, which costs a sixth of a short run. Nothing is left to collect: the work is done.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 import sys
 from collections.abc import Iterator
@@ -18,10 +20,52 @@ EXIT_BROKEN_PIPE = 141
 EXIT_OUTPUT = 2
 
 
+READABLE_WIDTH = 100
+"""Messages wrap at the terminal's width, but never wider than this: long lines are hard to read."""
+
+
 def say(message: str) -> None:
-    """Messages for the person go to standard error, so results can be piped."""
-    sys.stderr.write(message.rstrip("\n") + "\n")
+    """Messages for the person go to standard error, so results can be piped; on a terminal, whole
+    words wrap at its width (a path or a command is never split)."""
+    text = message.rstrip("\n")
+    width = _terminal_width()
+    if width:
+        text = wrapped(text, width)
+    sys.stderr.write(text + "\n")
     sys.stderr.flush()
+
+
+def wrapped(message: str, width: int) -> str:
+    """Each line of a message wrapped at `width` by whole words; a list item's lines stay under its text."""
+    import textwrap
+
+    lines = []
+    for line in message.split("\n"):
+        body = line.lstrip(" ")
+        indent = " " * (len(line) - len(body))
+        hanging = indent + ("  " if body.startswith("- ") else "")
+        lines.extend(
+            textwrap.wrap(
+                body,
+                width=max(20, width),
+                initial_indent=indent,
+                subsequent_indent=hanging,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+            or [line]
+        )
+    return "\n".join(lines)
+
+
+def _terminal_width() -> int:
+    """Standard error's terminal width (at most READABLE_WIDTH), or 0 when it is not a terminal."""
+    try:
+        if not sys.stderr.isatty():
+            return 0
+        return min(os.get_terminal_size(sys.stderr.fileno()).columns, READABLE_WIDTH)
+    except (OSError, ValueError, AttributeError):
+        return 0
 
 
 def emit(text: str) -> None:
@@ -30,9 +74,56 @@ def emit(text: str) -> None:
     sys.stdout.flush()
 
 
+class ClosedOutput(OSError):
+    """Standard output was closed when the program started (`kratom-check >&-`): nothing can be printed."""
+
+
+class _ClosedStream(io.TextIOBase):
+    """Stands in for a standard output that was closed at start: every write says so, as an OSError."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise ClosedOutput(errno.EBADF, _("standard output is closed"))
+
+    def isatty(self) -> bool:
+        return False
+
+
+def guard_standard_streams() -> None:
+    """A standard stream closed at start (`>&-`, `<&-`, `2>&-`) is filled with the null device, so no file
+    opened later (a report, the history) can take its number and receive what was meant for it; a closed
+    standard output then refuses every write with a clear message instead of failing as a bug."""
+    for descriptor, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
+        try:
+            os.fstat(descriptor)
+            continue
+        except OSError:
+            pass
+        filler = os.open(os.devnull, os.O_RDWR)
+        if filler != descriptor:  # a lower one was closed too and got it: already handled in order
+            os.dup2(filler, descriptor)
+            os.close(filler)
+        if name == "stdout":
+            sys.stdout = _ClosedStream()
+        elif name == "stderr":
+            sys.stderr = open(descriptor, "w", encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115 - for the whole run
+        else:
+            sys.stdin = open(descriptor, encoding="utf-8", closefd=False)  # noqa: SIM115 - for the whole run
+
+
+def standard_output_closed() -> bool:
+    return isinstance(sys.stdout, _ClosedStream)
+
+
 @contextmanager
-def user_errors(*, debug: bool = False) -> Iterator[None]:
-    """Turn every way a run can end into a calm message and a documented exit code."""
+def user_errors(*, debug: bool = False, writing: str | None = None) -> Iterator[None]:
+    """Turn every way a run can end into a calm message and a documented exit code.
+
+    writing names what the command prints (translated, like _("the report")), for the message when
+    standard output fails; without it the message says "the output".
+    """
     try:
         yield
     except KratomCheckError as exc:
@@ -59,8 +150,7 @@ def user_errors(*, debug: bool = False) -> Iterator[None]:
         # failing (a full disk behind a redirect, a closed terminal): the machine's problem, not a bug.
         if debug:
             raise
-        message = _("Error: the report could not be written ({reason}). Nothing else was saved.")
-        _quietly(message.format(reason=exc.strerror or exc))
+        output_failed(exc, writing)
         raise typer.Exit(EXIT_OUTPUT) from None
     except Exception:
         if debug:
@@ -72,6 +162,17 @@ def user_errors(*, debug: bool = False) -> Iterator[None]:
             )
         )
         raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def output_failed(exc: OSError, writing: str | None) -> None:
+    """Say that standard output failed (a full disk, a closed stream), then let the rest of the run end
+    quietly: what is still buffered for standard output goes to the null device, not to a second error."""
+    what = writing or _("the output")
+    _quietly(_("Error: {what} could not be written ({reason}).").format(what=what, reason=exc.strerror or exc))
+    with suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
 
 
 def _quietly(message: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from .i18n import N_, _, ngettext
@@ -21,6 +22,12 @@ def shown(value: object, limit: int = 60) -> str:
         f"\\x{ord(char):02x}" if (ord(char) < 32 or 127 <= ord(char) < 160) else char for char in text[: limit * 4]
     )
     return visible if len(visible) <= limit else visible[: limit - 1] + "…"
+
+
+def visible(value: object) -> str:
+    """Outside text shown whole, with control characters made visible: a path, or a value from the history."""
+    text = value if isinstance(value, str) else str(value) if isinstance(value, PurePath) else repr(value)
+    return "".join(f"\\x{ord(char):02x}" if (ord(char) < 32 or 127 <= ord(char) < 160) else char for char in text)
 
 
 def quoted_list(names: list[str]) -> str:
@@ -87,6 +94,10 @@ class HistoryError(KratomCheckError):
     """The private history could not be read or written (the report itself is never lost to it)."""
 
     heading = N_("The history could not be used.")
+
+
+class HistoryBusy(HistoryError):
+    """Another kratom-check is saving to the history right now: waiting longer may be enough."""
 
 
 class UsageError(KratomCheckError):

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from .errors import KratomCheckError, shown
+from .errors import KratomCheckError, shown, visible
 from .i18n import _
 
 if TYPE_CHECKING:
@@ -71,7 +71,8 @@ def dotted(path: DataPath) -> str:
 
 
 def display_name(path: str) -> str:
-    return _("standard input") if path == "-" else path
+    """The file's name as messages show it: control characters in it made visible."""
+    return _("standard input") if path == "-" else visible(path)
 
 
 def read_text(path: str, error: type[KratomCheckError]) -> str:

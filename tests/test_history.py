@@ -12,6 +12,7 @@ import stat
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,13 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def check(run_cli: Cli, answers: str, *args: str, date: str = "2026-11-20T09:00:00+00:00") -> Any:
-    return run_cli("--answers", "-", "--save", "--date", date, *args, input=answers)
+    """A check saved at `date` (the clock is set: --date and --save do not go together)."""
+    from unittest import mock
+
+    from kratom_check.commands import check as check_command
+
+    with mock.patch.object(check_command, "now", return_value=datetime.fromisoformat(date)):
+        return run_cli("--answers", "-", "--save", *args, input=answers)
 
 
 def test_nothing_is_saved_without_save(run_cli: Cli, home: Path) -> None:
@@ -135,7 +142,8 @@ def test_the_since_part_is_in_every_format(run_cli: Cli, home: Path, output_form
         since = json.loads(report)["since_last_check"]
         assert since["level_before"] == "moderate"
         assert since["level_now"] == "high"
-        assert {"what": "How often", "before": "1 to 6 days a week", "after": "Once a day"} in since["answers_changed"]
+        changed = {"question": "frequency", "what": "How often", "before": "1 to 6 days a week", "after": "Once a day"}
+        assert changed in since["answers_changed"]
         assert json.loads(report)["saved_to_history"] is True
     else:
         assert "Since your last check (2026-11-20 09:00)" in report

@@ -80,7 +80,8 @@ def read_response(resource: dict[str, Any], questionnaire: Questionnaire) -> Res
         if not isinstance(link, str):
             problems.append(_("item {number} has no linkId").format(number=number))
             continue
-        if link.removesuffix(HELP) in known and link.endswith(HELP) and not item.get("answer"):
+        if link.removesuffix(HELP) in known and link.endswith(HELP):
+            problems.extend(_help_problems(item, link))
             continue  # a help text, shown and not answered
         question = known.get(link)
         if question is None:
@@ -118,15 +119,32 @@ def read_response(resource: dict[str, Any], questionnaire: Questionnaire) -> Res
     return Response(answers, problems, frozenset(spoiled), items_read=True)
 
 
+def _help_problems(item: dict[str, Any], link: str) -> list[str]:
+    """A help item is a text only: answers or items put in one would be passed over unread, so say so."""
+    if not item.get("answer") and not item.get("item"):
+        return []
+    return [
+        _(
+            "'{link}' is a help text, so the answers and items in it are not read. Give each answer in the item "
+            "of its question."
+        ).format(link=link)
+    ]
+
+
 def _the_response(resource: dict[str, Any]) -> tuple[dict[str, Any] | None, str]:
     kind = resource.get("resourceType")
     if kind == "QuestionnaireResponse":
         return resource, ""
+    if not isinstance(kind, str):
+        return None, _(
+            "'resourceType' must name a FHIR resource, like \"QuestionnaireResponse\"; here it is {kind}. Give a "
+            "QuestionnaireResponse to this questionnaire, or a Bundle holding one (what --format fhir writes)."
+        ).format(kind=shown(json.dumps(kind, ensure_ascii=False, default=str)))
     if kind != "Bundle":
         return None, _(
             "this is a FHIR {kind}, not answers. Give a QuestionnaireResponse to this questionnaire, "
             "or a Bundle holding one (what --format fhir writes)."
-        ).format(kind=shown(kind) if isinstance(kind, str) else shown(repr(kind)))
+        ).format(kind=shown(kind))
     entries = resource.get("entry")
     responses = [
         entry["resource"]
@@ -176,12 +194,17 @@ def _codes(item: dict[str, Any], question: Question, questionnaire: Questionnair
     holders = (
         [item, *(answer for answer in answers if isinstance(answer, dict))] if isinstance(answers, list) else [item]
     )
+    children = [
+        child for holder in holders for child in (holder["item"] if isinstance(holder.get("item"), list) else ())
+    ]
     nested = [
         link
-        for holder in holders
-        for child in (holder["item"] if isinstance(holder.get("item"), list) else ())
+        for child in children
         if (link := child.get("linkId") if isinstance(child, dict) else None) != question.id + HELP
     ]
+    for child in children:
+        if isinstance(child, dict) and child.get("linkId") == question.id + HELP:
+            problems.extend(_help_problems(child, question.id + HELP))
     if nested:
         problems.append(
             _("nested items ({links}) are not read; every question of this questionnaire is a top-level item").format(

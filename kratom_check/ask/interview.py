@@ -100,6 +100,10 @@ class Interview:
             self.console.print(escape(self.questionnaire.intro))
         elif self._warn_if_urgent(may_change=False) == "report":  # the given answers may hold a warning sign
             return self._outcome()
+        elif self.warned:
+            # "Finish the check first" after a warning sign in given answers (a file saved when the report
+            # was asked for early): optional questions the person never saw are offered too; Enter skips.
+            self.seen = set(self.chosen)
         if self._walk(0, only_unanswered=only_unanswered) == "report":
             return self._outcome()
         self._review(hurried=self.warned)
@@ -149,7 +153,7 @@ class Interview:
             typed = self.read(PROMPT).strip()
             if self._is(typed, "stop"):
                 raise Stopped
-            if typed == HELP:
+            if self._asks_for_help(typed, question):
                 why = _("Why we ask:")
                 self.console.print(f"[cyan]{escape(why)}[/cyan] {escape(question.help)}")
                 continue
@@ -178,6 +182,12 @@ class Interview:
     def _keep(self, question: Question, answer: tuple[str, ...]) -> None:
         self.chosen[question.id] = answer
         self.seen.add(question.id)
+
+    def _asks_for_help(self, typed: str, question: Question) -> bool:
+        """? or the word help (in either language), unless it names one of this question's choices."""
+        # Translators: a word a person may type at a question to see why it is asked.
+        words = {HELP, "help", _("help").casefold()}
+        return typed.casefold() in words and _word_choice(question, typed, self.lookups[question.id]) is None
 
     def _is(self, typed: str, key: str) -> bool:
         return typed.casefold() in {getattr(self.keys, key), getattr(_ENGLISH, key)}

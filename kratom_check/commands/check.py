@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -15,8 +16,10 @@ from ..edge import emit, notice_if_waiting, say
 
 if TYPE_CHECKING:
     from ..ask.answers import CheckedAnswers
+    from ..errors import HistoryError
     from ..model import Questionnaire
     from ..score.reference import Assessment
+    from ..store.history import SavedCheck
 
 READABLE_WIDTH = 100
 """Reports wrap at the terminal's width, but never wider than this: long lines are hard to read."""
@@ -33,12 +36,12 @@ class Format(StrEnum):
 class Options(NamedTuple):
     answers: str | None
     output_format: Format
-    output: Path | None
+    output: str | None
     force: bool
     questions: str | None
     plain: bool
     seed: str | None
-    save_answers: Path | None
+    save_answers: str | None
     date: str | None
     region: str | None = None
     save: bool = False
@@ -46,46 +49,46 @@ class Options(NamedTuple):
 
 
 def run(options: Options) -> None:
-    from ..errors import OutputError
+    from ..errors import OutputError, UsageError
     from ..i18n import _, language, territory
     from ..load.questionnaire import load
     from ..render import save as saving
     from ..score.reference import score
 
-    output = None if options.output == Path("-") else options.output  # "-" is standard output everywhere
-    if output is not None:
-        saving.check_destination(output, force=options.force)
-    if options.save_answers is not None:
-        if str(options.save_answers) == "-":
-            from ..errors import UsageError
-
-            raise UsageError(_("--save-answers needs a file name, like answers.yaml ('-' is for reports)."))
-        if output is not None and options.save_answers.resolve() == output.resolve():
-            from ..errors import UsageError
-
-            raise UsageError(_("--save-answers and --output name the same file ({path}). Give each its own name.")
-                             .format(path=output))  # fmt: skip
-        saving.check_destination(options.save_answers, force=options.force)
+    output, save_answers = _destinations(options)
+    if options.save and options.date is not None:
+        raise UsageError(
+            _(
+                "--date and --save cannot be used together: --date sets the time a report shows, and a check "
+                "saved in your history keeps the time it was really made. Leave out one of them."
+            )
+        )
     made = made_at(options.date)
     region, from_locale = (options.region, False) if options.region else (territory(), True)
     model = load(options.questions, language(), region, from_locale=from_locale)
     checked, interviewed = _answers(model, options)
     for warning in checked.warnings:
         say(_("Note: {warning}").format(warning=warning))
-    if options.save_answers is not None:
-        saving.write_atomically(options.save_answers, answers_file(model, checked, made), force=options.force)
-        say(_("Saved your answers to {path}").format(path=options.save_answers))
+    if save_answers is not None:
+        saving.write_atomically(
+            save_answers, answers_file(model, checked, made), force=options.force, kind=saving.Kind.answers
+        )
+        say(_("Saved your answers to {path}").format(path=_visible(save_answers)))
     assessment = score(model, checked.values)._replace(made=made, unanswered=checked.missing)
     if options.no_clinician:
         from ..score.reference import without_clinician
 
         assessment = without_clinician(assessment)
-    history_problem = None
+    history_problem, save_later = None, False
     if options.save:
-        from ..errors import HistoryError
+        from ..errors import HistoryBusy, HistoryError
+        from ..store import history
 
         try:
-            assessment = save_in_history(model, assessment)
+            assessment = save_in_history(model, assessment, wait=history.QUICK_SECONDS)
+        except HistoryBusy:
+            save_later = True  # another save holds the history: the report comes first, then the save waits
+            assessment = _compared_without_waiting(model, assessment)
         except HistoryError as problem:
             history_problem = problem
     on_terminal = sys.stdout.isatty()
@@ -100,23 +103,107 @@ def run(options: Options) -> None:
             _print_report(options, assessment, model)
             say(_("The report was not saved: {problem} It is shown above instead.").format(problem=problem.message))
             raise typer.Exit(2) from None
-        say(_("Saved the report to {path}").format(path=output))
+        say(_("Saved the report to {path}").format(path=_visible(output)))
         _recap_on_standard_error(assessment)
     else:
         _print_report(options, assessment, model)
         if interviewed and not on_terminal:
             _recap_on_standard_error(assessment)
+    if save_later:
+        history_problem = _save_after_the_report(model, assessment, output)
     if history_problem is not None:
         # The report is out; the history's problem is said last, where it is seen, and the exit code tells scripts.
-        say(_("Error: {message}").format(message=history_problem.message) + " " + _("The report above is complete."))
+        say(_("Error: {message}").format(message=history_problem.message))
+        say(_complete(output))
         raise typer.Exit(history_problem.exit_code)
 
 
-def save_in_history(model: Questionnaire, assessment: Assessment) -> Assessment:
-    """Add this check to the private history; the report then says so, and what changed since last time."""
+def _destinations(options: Options) -> tuple[Path | None, Path | None]:
+    """Where the report and the answers go, checked before any question is asked: (None: standard output)."""
+    from ..errors import OutputError, UsageError
+    from ..i18n import _
+    from ..render import save as saving
+
+    output = None if options.output is None else saving.file_option(options.output, "--output", saving.Kind.report)
+    if output is not None:
+        saving.check_destination(output, force=options.force)
+    else:
+        from ..edge import standard_output_closed
+
+        if standard_output_closed():
+            raise OutputError(
+                _("Standard output is closed, so the report has nowhere to go. Save it with: --output FILE")
+            )
+    if options.save_answers is None:
+        return output, None
+    save_answers = saving.file_option(options.save_answers, "--save-answers", saving.Kind.answers)
+    if save_answers is None:
+        raise UsageError(
+            _("--save-answers needs a file name, like answers.yaml (standard output, '-', is for reports).")
+        )
+    if output is not None and save_answers.resolve() == output.resolve():
+        raise UsageError(_("--save-answers and --output name the same file ({path}). Give each its own name.")
+                         .format(path=_visible(output)))  # fmt: skip
+    saving.check_destination(save_answers, force=options.force, kind=saving.Kind.answers)
+    return output, save_answers
+
+
+def _visible(path: Path) -> str:
+    from ..errors import visible
+
+    return visible(str(path))
+
+
+def _compared_without_waiting(model: Questionnaire, assessment: Assessment) -> Assessment:
+    """What changed since the last check, read without waiting for the save that holds the history."""
+    from ..errors import HistoryError
+    from ..store import history
+
+    try:
+        previous = history.latest(model.id, wait=history.QUICK_SECONDS)
+    except HistoryError:
+        return assessment
+    return compared(model, assessment, previous)
+
+
+def _complete(output: Path | None) -> str:
+    """Where the finished report is, said after a problem with the history."""
+    from ..i18n import _
+
+    if output is None:
+        return _("The report above is complete.")
+    return _("The report in {path} is complete.").format(path=_visible(output))
+
+
+def _save_after_the_report(model: Questionnaire, assessment: Assessment, output: Path | None) -> HistoryError | None:
+    """Save the check once the other save is done, the report already out. Ctrl-C, SIGTERM or a closed
+    terminal meanwhile end the wait and save nothing; the report stays as it was printed."""
+    from ..errors import HistoryError
+    from ..i18n import _
+    from ..render.save import stopping_cleanly
+    from ..store import history
+
+    try:
+        with stopping_cleanly():
+            say(_("Saving to your history…"))
+            save_in_history(model, assessment, wait=history.BUSY_SECONDS)
+    except HistoryError as problem:
+        return problem
+    except (KeyboardInterrupt, SystemExit) as stop:
+        with suppress(OSError):  # a closed terminal (SIGHUP) takes standard error with it
+            stopped = _("Stopped. {complete} This check was not saved in your history.")
+            say("\n" + stopped.format(complete=_complete(output)))
+        code = stop.code if isinstance(stop, SystemExit) and isinstance(stop.code, int) else 130
+        raise typer.Exit(code) from None
+    say(_("Saved this check in your private history ({path}).").format(path=_visible(history.location())))
+    return None
+
+
+def save_in_history(model: Questionnaire, assessment: Assessment, *, wait: float | None = None) -> Assessment:
+    """Add this check to the private history; the report then says so, and what changed since last time.
+    Waits up to `wait` seconds (default: history.BUSY_SECONDS) for another save, then raises HistoryBusy."""
     from ..ask.answers import as_contract
     from ..i18n import language
-    from ..score.changes import since_last
     from ..score.reference import areas_asked
     from ..store import history
 
@@ -129,15 +216,22 @@ def save_in_history(model: Questionnaire, assessment: Assessment) -> Assessment:
         answers=as_contract(dict(assessment.answers), model),
         level=assessment.level,
         areas={factor.id: factor.level for factor in assessment.factors if factor.id in areas_asked(model, assessment)},
+        wait=history.BUSY_SECONDS if wait is None else wait,
     )
-    saved = assessment._replace(saved_in=str(history.location()))
+    return compared(model, assessment._replace(saved_in=_visible(history.location())), previous)
+
+
+def compared(model: Questionnaire, assessment: Assessment, previous: SavedCheck | None) -> Assessment:
+    """The assessment with what changed since an earlier saved check (unchanged without one)."""
+    from ..score.changes import since_last
+
     if previous is None:
-        return saved
+        return assessment
     try:
         since = since_last(model, assessment, previous.made, previous.level, previous.areas, previous.answers)
     except (ValueError, TypeError, KeyError, AttributeError):
-        return saved  # an earlier check saved in an odd shape spoils the comparison, never the report
-    return saved._replace(since_last=since)
+        return assessment  # an earlier check saved in an odd shape spoils the comparison, never the report
+    return assessment._replace(since_last=since)
 
 
 def _answers(model: Questionnaire, options: Options) -> tuple[CheckedAnswers, bool]:
@@ -188,13 +282,18 @@ def warning_for(model: Questionnaire) -> Callable[[dict[str, tuple[str, ...]]], 
     return warning
 
 
+def now() -> datetime:
+    """The clock, in local time with its offset (tests set it here)."""
+    return datetime.now().astimezone()
+
+
 def made_at(date: str | None) -> str:
     """When the report is made: now, or --date for a reproducible report. ISO 8601 with its UTC offset."""
-    from ..errors import UsageError
+    from ..errors import UsageError, shown
     from ..i18n import _
 
     if date is None:
-        return datetime.now().astimezone().isoformat(timespec="seconds")
+        return now().isoformat(timespec="seconds")
     try:
         when = datetime.fromisoformat(date.strip().replace("Z", "+00:00"))
         if not 1900 <= when.year <= 2100:
@@ -209,7 +308,7 @@ def made_at(date: str | None) -> str:
             _(
                 "--date: '{date}' is not a date and time. Use ISO 8601, like 2026-11-25T17:10+01:00 "
                 "or 2026-11-25 (a time without an offset is local time), between the years 1900 and 2100."
-            ).format(date=date)
+            ).format(date=shown(date))
         ) from None
 
 

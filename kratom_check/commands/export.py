@@ -15,7 +15,9 @@ def fhir_questionnaire(
     questions: Annotated[str | None, typer.Option("--questions", metavar="FILE", help="Another questionnaire.")] = None,
 ) -> None:
     """Print the questionnaire as a FHIR R4 Questionnaire resource (JSON), with its help texts and translations."""
-    with user_errors(debug=debug_requested()):
+    from ..i18n import _
+
+    with user_errors(debug=debug_requested(), writing=_("the FHIR Questionnaire")):
         import json
 
         from ..load.questionnaire import load
@@ -58,9 +60,10 @@ def sql(
 
     The table has one column per question id. Labels are accepted as in answers files. See docs/scale.md.
     """
-    with user_errors(debug=debug_requested()):
+    from ..i18n import _
+
+    with user_errors(debug=debug_requested(), writing=_("the SQL query")):
         from ..errors import UsageError
-        from ..i18n import _
         from ..load.questionnaire import load
         from ..score.sql import export_query
 

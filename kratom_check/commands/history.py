@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -9,10 +10,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..edge import debug_requested, emit, say, user_errors
+from ..errors import HistoryError
 
 if TYPE_CHECKING:
     from ..model import Questionnaire
-    from ..store.history import SavedCheck
+    from ..store.history import Rows, SavedCheck
 
 history_app = typer.Typer(
     help="Your private history of checks saved with --save: list them, show one again, export or delete it.",
@@ -73,59 +75,114 @@ def quick_listing(arguments: list[str]) -> bool:
 
 
 def list_checks(output_format: ListFormat, limit: int) -> None:
-    with user_errors(debug=debug_requested()):
-        from ..i18n import _, language
+    from ..i18n import _
+
+    with user_errors(debug=debug_requested(), writing=_("the list of checks")):
+        from ..i18n import language
         from ..load.questionnaire import load
         from ..store import history
 
-        checks, total, damaged = history.newest(limit or None)
+        model = None if output_format is ListFormat.json else load(None, language())
+        _collect_garbage()
+        with history.reading(limit=limit or None) as rows:
+            listed = [0]
+
+            def counted(checks: Iterable[SavedCheck]) -> Iterator[SavedCheck]:
+                for check in checks:
+                    listed[0] += 1
+                    yield check
+
+            if model is None:
+                head = {"history": str(history.location()), "total": rows.total}
+                emit_all(_json_document(head, (_as_dict(check) for check in counted(rows))))
+            else:
+                emit_all(_listed(model, counted(rows)))
+            total, damaged = rows.total, rows.damaged
         _say_damaged(damaged)
-        if output_format is ListFormat.json:
-            import json
-
-            document = {"history": str(history.location()), "total": total, "checks": [_as_dict(c) for c in checks]}
-            emit(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        if model is None:
             return
-        if not checks:
-            say(_("No saved checks. Add one with: kratom-check --save").format())
+        if not listed[0]:
+            if not damaged:
+                say(_("No saved checks. Add one with: kratom-check --save").format())
             return
-        import shutil
-        import textwrap
-
-        model = load(None, language())
-        width = max(40, min(shutil.get_terminal_size((80, 24)).columns, 100))
-        lines: list[str] = []
-        for check in checks:
-            lines.append(f"#{check.id}  {check.made[:16].replace('T', ' ')}  {_level_name(model, check.level)}")
-            areas = " · ".join(
-                f"{factor.title}: {_level_name(model, check.areas[factor.id])}"
-                for factor in model.factors
-                if factor.id in check.areas
-            )
-            lines.extend(textwrap.wrap(areas, width=width, initial_indent="    ", subsequent_indent="    "))
-        emit("\n".join(lines) + "\n")
-        if total > len(checks):
+        if total > listed[0]:
             say(_("{shown} of {total} checks shown. See all with: kratom-check history --limit 0").format(
-                shown=len(checks), total=total))  # fmt: skip
+                shown=listed[0], total=total))  # fmt: skip
         say(_("Show one again with: kratom-check history show NUMBER"))
+
+
+def _listed(model: Questionnaire, checks: Iterable[SavedCheck]) -> Iterator[str]:
+    """Two or more lines per check: number, date and result, then each area. Everything read from the
+    history is shown with control characters made visible: a changed file cannot drive the terminal."""
+    import shutil
+    import textwrap
+
+    from ..errors import visible
+
+    width = max(40, min(shutil.get_terminal_size((80, 24)).columns, 100))
+    for check in checks:
+        lines = [f"#{check.id}  {visible(check.made[:16].replace('T', ' '))}  {_level_name(model, check.level)}"]
+        areas = " · ".join(
+            f"{factor.title}: {_level_name(model, check.areas[factor.id])}"
+            for factor in model.factors
+            if factor.id in check.areas
+        )
+        lines.extend(textwrap.wrap(areas, width=width, initial_indent="    ", subsequent_indent="    "))
+        yield "\n".join(lines) + "\n"
+
+
+def _collect_garbage() -> None:
+    """start.py held collection back while loading; a history of any length, streamed, needs it (each
+    check's JSON leaves a cycle behind)."""
+    import gc
+
+    gc.enable()
+
+
+def emit_all(chunks: Iterable[str], *, size: int = 65536) -> None:
+    """Print text made piece by piece in blocks of about `size` characters: a history of any length is
+    printed without being held in memory, and without a write for each line."""
+    block: list[str] = []
+    held = 0
+    for chunk in chunks:
+        block.append(chunk)
+        held += len(chunk)
+        if held >= size:
+            emit("".join(block))
+            block, held = [], 0
+    if block:
+        emit("".join(block))
 
 
 @history_app.command("show")
 def show(
+    ctx: typer.Context,
     number: Annotated[
         int, typer.Argument(metavar="NUMBER", help="The check's number, as `kratom-check history` lists it.")
     ],
     output_format: Annotated[ShowFormat, typer.Option("--format", "-f", help="Report format.")] = ShowFormat.text,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", metavar="LANG", help="Language of the report: en or es (default: the check's own)."),
+    ] = None,
 ) -> None:
-    """Print a saved check's report again, from its saved answers."""
-    with user_errors(debug=debug_requested()):
-        from ..commands.check import Format, render
-        from ..errors import UsageError
-        from ..i18n import _, language
+    """Print a saved check's report again, from its saved answers, in the language it was made in."""
+    from ..i18n import _
+
+    with user_errors(debug=debug_requested(), writing=_("the report")):
+        from ..commands.check import Format, compared, render
+        from ..errors import UsageError, visible
+        from ..i18n import SUPPORTED, activate, language
         from ..load.questionnaire import load
         from ..score.reference import score
         from ..store import history
 
+        if lang is not None and lang not in SUPPORTED:
+            raise UsageError(
+                _("--lang: '{lang}' is not a language kratom-check speaks. Use one of: {languages}.").format(
+                    lang=visible(lang), languages=", ".join(SUPPORTED)
+                )
+            )
         check = history.one(number)
         if check is None:
             raise UsageError(
@@ -133,59 +190,81 @@ def show(
                     number=number
                 )
             )
+        # --lang here or before the command name wins; otherwise the language the check was made in.
+        before_the_command = ctx.find_root().params.get("lang")
+        activate(lang or (str(before_the_command.value) if before_the_command else check.language))
         model = load(None, language(), check.region, from_locale=True)  # an unknown code: "any other country"
         if check.questionnaire_id != model.id:
             raise UsageError(
                 _("Check {number} was made with another questionnaire ('{id}').").format(
-                    number=number, id=check.questionnaire_id
+                    number=number, id=visible(check.questionnaire_id)
                 )
             )
         from ..ask import answers
 
         checked = answers.check(model, check.answers, _("saved check {number}").format(number=number), partial=True)
-        assessment = score(model, checked.values)._replace(made=check.made, unanswered=checked.missing)
+        assessment = score(model, checked.values)._replace(
+            made=check.made, unanswered=checked.missing, saved_in=visible(str(history.location()))
+        )
         if check.questionnaire_version != model.version or assessment.level != check.level:
             say(
                 _(
                     "Note: check {number} was made with questionnaire {then}; this report uses today's {now}. "
                     "Its result then was: {level}."
                 ).format(
-                    number=number, then=check.questionnaire_version, now=model.version,
+                    number=number, then=visible(check.questionnaire_version), now=model.version,
                     level=_level_name(model, check.level),
                 )
             )  # fmt: skip
-        emit(render(Format(output_format.value), assessment, model))
+        try:
+            earlier = history.latest(check.questionnaire_id, before=check.id)
+        except HistoryError:
+            earlier = None  # a damaged earlier check spoils the comparison, never the report
+        emit(render(Format(output_format.value), compared(model, assessment, earlier), model))
 
 
 @history_app.command("export")
 def export(
-    path: Annotated[Path, typer.Argument(metavar="FILE", help="Where to write it (private, mode 0600); - prints it.")],
+    path: Annotated[str, typer.Argument(metavar="FILE", help="Where to write it (private, mode 0600); - prints it.")],
     output_format: Annotated[
         ExportFormat | None, typer.Option("--format", "-f", help="json or csv (default: from the file's name).")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
 ) -> None:
     """Write the whole history to FILE, as JSON or CSV."""
-    with user_errors(debug=debug_requested()):
-        from ..i18n import _, language
+    from ..i18n import _
+
+    with user_errors(debug=debug_requested(), writing=_("the history")):
+        from ..i18n import language
         from ..load.questionnaire import load
         from ..render import save as saving
         from ..store import history
 
-        chosen = output_format or (ExportFormat.csv if path.suffix.lower() == ".csv" else ExportFormat.json)
-        to_stdout = str(path) == "-"  # "-" means standard output everywhere
-        if not to_stdout:
-            saving.check_destination(path, force=force)
-        checks, total, damaged = history.newest(None)
+        target = saving.file_option(path, "FILE", saving.Kind.export)
+        chosen = output_format or (
+            ExportFormat.csv if target is not None and target.suffix.lower() == ".csv" else ExportFormat.json
+        )
+        if target is not None:
+            saving.check_destination(target, force=force, kind=saving.Kind.export)
+        model = load(None, language()) if chosen is ExportFormat.csv else None
+        _collect_garbage()
+        with history.reading(newest_first=False) as rows:  # oldest first, as a record reads
+            written = [0]
+
+            def counted(checks: Iterable[SavedCheck]) -> Iterator[SavedCheck]:
+                for check in checks:
+                    written[0] += 1
+                    yield check
+
+            content = _csv(rows, counted(rows), model) if model is not None else _json(counted(rows))
+            if target is None:
+                emit_all(content)
+            else:
+                saving.write_atomically(target, content, force=force, kind=saving.Kind.export)
+            damaged = rows.damaged
         _say_damaged(damaged)
-        total -= len(damaged)
-        checks.reverse()  # oldest first, as a record reads
-        content = _csv(checks, load(None, language())) if chosen is ExportFormat.csv else _json(checks)
-        if to_stdout:
-            emit(content)
-            return
-        saving.write_atomically(path, content, force=force)
-        say(_("Saved {count} checks to {path}").format(count=total, path=path))
+        if target is not None:
+            say(_("Saved {count} checks to {path}").format(count=written[0], path=visible_path(target)))
 
 
 @history_app.command("forget")
@@ -201,7 +280,7 @@ def forget(
         from ..store import history
 
         where = history.location()
-        if not where.exists():
+        if not history.exists():
             say(_("There is no saved history (it would be at {path}).").format(path=where))
             return
         if not yes:
@@ -250,7 +329,15 @@ def _confirmed(question: str) -> bool:
 
 
 def _level_name(model: Questionnaire, level_id: str) -> str:
-    return model.level(level_id).name if level_id in model.level_rank else level_id
+    from ..errors import visible
+
+    return model.level(level_id).name if level_id in model.level_rank else visible(level_id)
+
+
+def visible_path(path: Path) -> str:
+    from ..errors import visible
+
+    return visible(str(path))
 
 
 def _as_dict(check: SavedCheck) -> dict[str, Any]:
@@ -266,33 +353,60 @@ def _as_dict(check: SavedCheck) -> dict[str, Any]:
     }
 
 
-def _json(checks: list[SavedCheck]) -> str:
+_INVISIBLE = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}
+"""JSON leaves DEL and the C1 controls as they are (one of them starts a terminal command): written as
+\\u escapes, the JSON reads the same and cannot drive a terminal."""
+
+
+def _json_document(head: dict[str, Any], items: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """json.dumps({**head, "checks": [...]}, indent=2), made one check at a time."""
     import json
 
-    return json.dumps({"checks": [_as_dict(check) for check in checks]}, indent=2, ensure_ascii=False) + "\n"
+    opening = json.dumps({**head, "checks": []}, indent=2, ensure_ascii=False)
+    yield opening[: -len("[]\n}")].translate(_INVISIBLE) + "["
+    first = True
+    for item in items:
+        body = json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n    ")
+        yield ("\n    " if first else ",\n    ") + body.translate(_INVISIBLE)
+        first = False
+    yield ("]" if first else "\n  ]") + "\n}\n"
 
 
-def _csv(checks: list[SavedCheck], model: Questionnaire) -> str:
+def _json(checks: Iterable[SavedCheck]) -> Iterator[str]:
+    return _json_document({}, (_as_dict(check) for check in checks))
+
+
+def _csv(rows: Rows, checks: Iterable[SavedCheck], model: Questionnaire) -> Iterator[str]:
     """One row per check; areas and answers each get a column (lists joined with ';'), in the
-    questionnaire's order, so every export has the same header (ids it no longer has come last)."""
+    questionnaire's order, so every export has the same header (ids it no longer has come last).
+    Text from the history is written with control characters made visible."""
     import csv
     import io
 
-    areas = list(dict.fromkeys([factor.id for factor in model.factors] + [k for c in checks for k in c.areas]))
-    questions = list(dict.fromkeys([q.id for q in model.questions] + [k for c in checks for k in c.answers]))
+    from ..errors import visible
+
+    saved_areas, saved_questions = rows.keys()
+    areas = list(dict.fromkeys([factor.id for factor in model.factors] + saved_areas))
+    questions = list(dict.fromkeys([q.id for q in model.questions] + saved_questions))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(
+
+    def line(cells: Sequence[object]) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([visible(cell) if isinstance(cell, str) else cell for cell in cells])
+        return buffer.getvalue()
+
+    yield line(
         ["number", "made", "questionnaire_id", "questionnaire_version", "language", "region", "level"]
         + [f"area_{area}" for area in areas]
         + questions
     )
     for check in checks:
         answers = [check.answers.get(question) for question in questions]
-        writer.writerow(
+        yield line(
             [check.id, check.made, check.questionnaire_id, check.questionnaire_version, check.language,
              check.region or "", check.level]
             + [check.areas.get(area, "") for area in areas]
             + [";".join(answer) if isinstance(answer, list) else (answer or "") for answer in answers]
         )  # fmt: skip
-    return buffer.getvalue()

@@ -18,7 +18,9 @@ def schema(
     It is generated from the same models that check questions.yaml. With --answers, print the
     schema of an answers file instead: every question id and its allowed choice ids.
     """
-    with user_errors(debug=debug_requested()):
+    from ..i18n import _
+
+    with user_errors(debug=debug_requested(), writing=_("the schema")):
         if answers:
             from ..ask.answers import json_schema_text as answers_schema_text
             from ..load.questionnaire import load

@@ -23,7 +23,9 @@ def template(
 
     Fill it in, then score it with: kratom-check --answers FILE
     """
-    with user_errors(debug=debug_requested()):
+    from ..i18n import _
+
+    with user_errors(debug=debug_requested(), writing=_("the answers template")):
         from ..ask.answers import template_json, template_yaml
         from ..i18n import language
         from ..load.questionnaire import load

@@ -18,7 +18,9 @@ def validate(
     Problems name the file, line and field. Warnings point at parts that can never take effect.
     Exit 0 when the file can be used (warnings do not fail it), 2 when it has problems.
     """
-    with user_errors(debug=debug_requested()):
+    from ..i18n import _
+
+    with user_errors(debug=debug_requested(), writing=_("the result of the check")):
         from pathlib import Path
 
         from ..errors import QuestionnaireError

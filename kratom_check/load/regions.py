@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import UsageError
+from ..errors import UsageError, shown
 from ..i18n import _
 
 ELSEWHERE = "ZZ"
@@ -69,5 +69,5 @@ def _choose(regions: list[dict[str, Any]], asked: str | None, *, from_locale: bo
         _(
             "--region: kratom-check has no confirmed help numbers for '{code}'. Use one of: {supported}. "
             "Without --region, a country it does not know gets the advice to call the local emergency number."
-        ).format(code=asked, supported=supported)
+        ).format(code=shown(asked), supported=supported)
     )

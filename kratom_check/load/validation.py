@@ -247,6 +247,12 @@ def json_schema_text() -> str:
 Problem = tuple[tuple[Any, ...], str]
 
 
+_SEPARATOR_PROBLEM = (
+    "'{name}' has a ';', which separates choices in CSV cells and SQL, so it could never be used there; "
+    "leave the ';' out (a translated label counts too)"
+)
+
+
 def cross_check(model: Questionnaire) -> list[Problem]:
     """References between parts of the file, which field-by-field validation cannot see."""
     problems: list[Problem] = []
@@ -274,6 +280,10 @@ def cross_check(model: Questionnaire) -> list[Problem]:
                 known((*c_path, "points", factor_id), factor_id, factors, "factor")
             if choice.exclusive and question.kind != "multiple":
                 problems.append(((*c_path, "exclusive"), "only choices of a 'multiple' question can be exclusive"))
+            others = [("aliases", alias) for alias in choice.aliases if alias != choice.label]
+            for field, name in [("label", choice.label), *others]:
+                if ";" in name:
+                    problems.append(((*c_path, field), _SEPARATOR_PROBLEM.format(name=shown(name, 80))))
         if question.ask_if is not None:
             problems += _check_condition(model, question.ask_if, (*q_path, "ask_if"), allowed_questions=seen)
             if _raises_the_level(model, question.id):

@@ -96,13 +96,16 @@ def _since_dict(since: SinceLast | None) -> dict[str, Any] | None:
     def changes(items: Sequence[Change]) -> list[dict[str, str | None]]:
         return [{"what": c.what, "before": c.before or None, "after": c.after or None} for c in items]
 
+    def answers(items: Sequence[Change]) -> list[dict[str, str | None]]:
+        return [{"question": c.id, "what": c.what, "before": c.before or None, "after": c.after or None} for c in items]
+
     return {
         "made": since.made,
         "level_before": since.level_before,
         "level_now": since.level_now,
         "went_up": changes(since.went_up),
         "went_down": changes(since.went_down),
-        "answers_changed": changes(since.answers),
+        "answers_changed": answers(since.answers),
     }
 
 

@@ -1,46 +1,127 @@
-"""Save a report without ever leaving a half-written file or clobbering one by accident."""
+"""Save a report without ever leaving a half-written file or clobbering one by accident.
+
+Only regular files are written, and only by name: a link, a folder, a device, a pipe or a socket where the
+file should be is refused (and never offered --force). A name for this program's own standard output
+(/dev/stdout, /dev/fd/1, or the file standard output is redirected to) means standard output, as - does.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
+import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from enum import StrEnum
 from pathlib import Path
 
-from ..errors import OutputError
+from ..errors import OutputError, UsageError, visible
 from ..i18n import _
 
 
-def check_destination(path: Path, *, force: bool) -> None:
-    """Fail before any questions are asked if the report could not be saved there."""
-    if path.is_dir():
-        raise OutputError(
-            _("{path}: this is a folder. Give a file name for the report, like report.txt.").format(path=path)
+class Kind(StrEnum):
+    """What is saved, so each message names it and suggests a name that fits."""
+
+    report = "report"
+    answers = "answers"
+    export = "export"
+
+    def thing(self) -> str:
+        if self is Kind.answers:
+            return _("your answers")
+        if self is Kind.export:
+            return _("the history")
+        return _("the report")
+
+    def example(self) -> str:
+        """A file name to suggest, in the person's language."""
+        if self is Kind.answers:
+            return _("answers.yaml")
+        if self is Kind.export:
+            return _("history.json")
+        return _("report.txt")
+
+
+def file_option(value: str, option: str, kind: Kind) -> Path | None:
+    """A file name from the command line as a path; None for standard output (- or a name for it)."""
+    if not value.strip():
+        raise UsageError(
+            _("{option} needs a file name, like {example}; it was given an empty one.").format(
+                option=option, example=kind.example()
+            )
         )
-    if path.exists() and not path.is_file():
-        message = _("{path}: this is not a regular file (a device, pipe or socket). Give a file name, like report.txt.")
-        raise OutputError(message.format(path=path))
-    if path.exists() and not force:
+    if value == "-":
+        return None
+    path = Path(value)
+    return None if names_standard_output(path) else path
+
+
+def names_standard_output(path: Path) -> bool:
+    """Whether the path leads to the very file, pipe or terminal this program's standard output is
+    (a standard output closed at start counts: /dev/stdout then leads to what stands in for it)."""
+    from ..edge import standard_output_closed
+
+    try:
+        target = os.stat(path)
+        output = os.fstat(1 if standard_output_closed() else sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        return False  # a test runner's stream: not a file to compare with
+    return (target.st_dev, target.st_ino) == (output.st_dev, output.st_ino)
+
+
+def check_destination(path: Path, *, force: bool, kind: Kind = Kind.report) -> None:
+    """Fail before any questions are asked if the file could not be saved there."""
+    shown = visible(str(path))
+    try:
+        info: os.stat_result | None = os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        info = None
+    if info is not None and stat.S_ISLNK(info.st_mode):
+        target = visible(os.readlink(path))
+        raise OutputError(
+            _(
+                "{path}: this is a link (to {target}). kratom-check never writes through a link or replaces one. "
+                "Give the name of a regular file, like {example}."
+            ).format(path=shown, target=target, example=kind.example())
+        )
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise OutputError(
+            _("{path}: this is a folder. Give a file name for {thing}, like {example}.").format(
+                path=shown, thing=kind.thing(), example=kind.example()
+            )
+        )
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        message = _(
+            "{path}: this is not a regular file (a device, pipe or socket). kratom-check never writes to one "
+            "or replaces one. Give a file name, like {example}."
+        )
+        raise OutputError(message.format(path=shown, example=kind.example()))
+    if info is not None and not force:
         raise OutputError(_already_exists(path))
     parent = path.parent
     if not parent.is_dir():
         raise OutputError(
-            _("{folder}: this folder does not exist. Create it first, or pick another place.").format(folder=parent)
+            _("{folder}: this folder does not exist. Create it first, or pick another place.").format(
+                folder=visible(str(parent))
+            )
         )
     if not os.access(parent, os.W_OK | os.X_OK):
-        raise OutputError(_("{folder}: you cannot write in this folder. Pick another place.").format(folder=parent))
+        raise OutputError(
+            _("{folder}: you cannot write in this folder. Pick another place.").format(folder=visible(str(parent)))
+        )
 
 
-def write_atomically(path: Path, content: str, *, force: bool) -> None:
-    """Write to a private temporary file beside the target, then move it into place (mode 0600)."""
-    check_destination(path, force=force)
-    with _stopping_cleanly():
-        _write(path, content, force=force)
+def write_atomically(path: Path, content: str | Iterable[str], *, force: bool, kind: Kind = Kind.report) -> None:
+    """Write to a private temporary file beside the target, then move it into place (mode 0600).
+    The content may come in pieces (a long history), written as they are made."""
+    check_destination(path, force=force, kind=kind)
+    with stopping_cleanly():
+        _write(path, content, force=force, kind=kind)
 
 
 @contextlib.contextmanager
-def _stopping_cleanly() -> Iterator[None]:
+def stopping_cleanly() -> Iterator[None]:
     """SIGTERM and SIGHUP end the program through the cleanup below instead of on the spot, so no
     temporary copy of the report is left behind (SIGKILL cannot be caught; see the README)."""
     import signal
@@ -62,16 +143,22 @@ def _stopping_cleanly() -> Iterator[None]:
             signal.signal(signum, handler)
 
 
-def _write(path: Path, content: str, *, force: bool) -> None:
+def _write(path: Path, content: str | Iterable[str], *, force: bool, kind: Kind) -> None:
+    def failed(reason: object) -> OutputError:
+        return OutputError(
+            _("{path}: cannot write {thing} ({reason}).").format(
+                path=visible(str(path)), thing=kind.thing(), reason=reason
+            )
+        )
+
     try:
         descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
-        raise OutputError(
-            _("{path}: cannot write the report ({reason}).").format(path=path, reason=exc.strerror)
-        ) from None
+        raise failed(exc.strerror) from None
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-            stream.write(content)
+            for piece in [content] if isinstance(content, str) else content:
+                stream.write(piece)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, 0o600)
@@ -80,9 +167,7 @@ def _write(path: Path, content: str, *, force: bool) -> None:
         else:
             _place_without_overwriting(temporary, path)
     except OSError as exc:
-        raise OutputError(
-            _("{path}: cannot write the report ({reason}).").format(path=path, reason=exc.strerror or exc)
-        ) from None
+        raise failed(exc.strerror or exc) from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
@@ -96,10 +181,12 @@ def _place_without_overwriting(temporary: str, path: Path) -> None:
         raise OutputError(_already_exists(path)) from None
     except OSError:
         # Some file systems have no hard links; fall back to a checked rename.
-        if path.exists():
+        if os.path.lexists(path):
             raise OutputError(_already_exists(path)) from None
         os.replace(temporary, path)
 
 
 def _already_exists(path: Path) -> str:
-    return _("{path}: this file already exists. Use --force to replace it, or pick another name.").format(path=path)
+    return _("{path}: this file already exists. Use --force to replace it, or pick another name.").format(
+        path=visible(str(path))
+    )

@@ -32,7 +32,9 @@ def since_last(
         before = areas.get(factor.id)
         if before is None or before == factor.level or before not in rank:
             continue
-        change = Change(factor.title, _level_name(questionnaire, before), _level_name(questionnaire, factor.level))
+        change = Change(
+            factor.title, _level_name(questionnaire, before), _level_name(questionnaire, factor.level), factor.id
+        )
         (up if rank[factor.level] > rank[before] else down).append(change)
     now = dict(assessment.answers)
     changed: list[Change] = []
@@ -42,7 +44,7 @@ def since_last(
         current = now.get(question.id, ())
         if set(then) != set(current):
             before, after = _labels(questionnaire, question.id, then), _labels(questionnaire, question.id, current)
-            changed.append(Change(question.short or question.text, before, after))
+            changed.append(Change(question.short or question.text, before, after, question.id))
     return SinceLast(made, level, assessment.level, tuple(up), tuple(down), tuple(changed))
 
 

@@ -127,6 +127,8 @@ class Change(NamedTuple):
     before: str
     after: str
     """Empty when there was no answer, then or now."""
+    id: str = ""
+    """The area's or the question's id, for programs (the JSON report)."""
 
 
 class SinceLast(NamedTuple):

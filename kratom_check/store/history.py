@@ -1,7 +1,9 @@
 """The opt-in private history: one SQLite file in the user's application folder, owner-only.
 
 Nothing here runs unless the person asks (--save, or a `history` command). Every problem becomes a
-HistoryError that names the file and what to do, so a report is never lost to a broken history.
+HistoryError that names the file, what is wrong and the fix that fits, so a report is never lost to a
+broken history. Its files are never reached through a link: a link, a folder or a device where the
+history or its folder should be is refused, never followed, replaced or changed.
 """
 
 from __future__ import annotations
@@ -9,19 +11,24 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterator, Mapping
+import stat
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
-from ..errors import HistoryError
+from ..errors import HistoryError, visible
 from ..i18n import _
+from .files import ENVIRONMENT, explained, files, link_problem, prepared, private_files, problem
 
-ENVIRONMENT = "KRATOM_CHECK_HOME"
-"""A folder to keep the history in instead of the user's application folder (tests, portable installs)."""
 FILE_NAME = "history.sqlite3"
 BUSY_SECONDS = 10.0
 """How long a save waits for another terminal's save to finish before giving up."""
+QUICK_SECONDS = 0.5
+"""How long a save waits before the report is shown anyway (the save then goes on after it)."""
+_STEP_SECONDS = 0.05
+"""Each wait for a lock inside SQLite is this short, so Ctrl-C and SIGTERM are handled at once."""
 
 MIGRATIONS: tuple[str, ...] = (
     # 0 -> 1: the first schema.
@@ -42,6 +49,8 @@ MIGRATIONS: tuple[str, ...] = (
 )
 """Each step takes the schema one version up (PRAGMA user_version); a new step is appended, never edited."""
 SCHEMA_VERSION = len(MIGRATIONS)
+LARGEST_NUMBER = 2**63 - 1
+"""SQLite's largest row number: no check has a larger one."""
 
 
 class SavedCheck(NamedTuple):
@@ -72,99 +81,66 @@ def location() -> Path:
     return folder() / FILE_NAME
 
 
-@contextmanager
-def _private_files() -> Iterator[None]:
-    """Files and folders made meanwhile are owner-only from the start (the WAL files too)."""
-    previous = os.umask(0o077)
-    try:
-        yield
-    finally:
-        os.umask(previous)
-
-
-def _problem(path: Path, reason: str, advice: str | None = None) -> HistoryError:
-    fix = advice or _("To start a new history, run: kratom-check history forget")
-    if reason == _describe_lock():
-        fix = _("Try again in a moment.")
-    message = _("{path}: the history cannot be used ({reason}). {fix}")
-    return HistoryError(message.format(path=path, reason=reason, fix=fix))
-
-
-def _describe_lock() -> str:
-    return _("another kratom-check is using it")
-
-
-def _describe(exc: Exception) -> str:
-    if isinstance(exc, sqlite3.DatabaseError) and "not a database" in str(exc):
-        return _("the file is damaged or is not a kratom-check history")
-    if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-        return _describe_lock()
-    if isinstance(exc, sqlite3.OperationalError) and "full" in str(exc):
-        return _("the disk is full")
-    if isinstance(exc, OSError):
-        return exc.strerror or str(exc)
-    return str(exc)
+# -- opening, waiting, migrating --------------------------------------------------------------------------
 
 
 @contextmanager
-def opened(*, create: bool) -> Iterator[sqlite3.Connection | None]:
-    """The history, migrated to this version; None when it does not exist and create is False."""
+def opened(*, create: bool, wait: float = BUSY_SECONDS) -> Iterator[sqlite3.Connection | None]:
+    """The history, migrated to this version; None when it does not exist and create is False.
+    Waits up to `wait` seconds for another save; then raises HistoryBusy."""
     path = location()
-    if not create and not path.exists():
-        yield None
-        return
     connection: sqlite3.Connection | None = None
     try:
-        with _private_files():
-            if create:
-                path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            if create:
-                _owner_only(path)
-            connection = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None)
-            _write_ahead_log(connection)
-            _migrate(connection, path)
-        yield connection
+        with private_files():
+            if prepared(path, create=create):
+                connection = made = sqlite3.connect(path, timeout=_STEP_SECONDS, isolation_level=None)
+                _patiently(lambda: made.execute("PRAGMA journal_mode=WAL"), wait)
+                _patiently(lambda: _migrate(made, path), wait)
     except HistoryError:
+        _close(connection)
         raise
     except (sqlite3.Error, OSError) as exc:
-        if isinstance(exc, sqlite3.OperationalError) and "unable to open" in str(exc):
-            raise _problem(path, _("the folder cannot be written"), _("Check the folder's permissions.")) from None
-        raise _problem(path, _describe(exc)) from None
+        _close(connection)
+        raise explained(path, exc) from None
+    try:
+        yield connection
     finally:
-        if connection is not None:
-            connection.close()
+        _close(connection)
 
 
-def _write_ahead_log(connection: sqlite3.Connection) -> None:
-    """Switch a new file to WAL. The switch needs the file to itself, and SQLite refuses it at once,
-    without waiting, while another save is opening the same new file: so wait here, as a save would."""
+def _close(connection: sqlite3.Connection | None) -> None:
+    if connection is not None:
+        connection.close()
+
+
+Result = TypeVar("Result")
+
+
+def _patiently(action: Callable[[], Result], wait: float) -> Result:
+    """Run a step that needs a lock, trying again in short waits until `wait` seconds have passed.
+
+    The switch to WAL is refused at once, without SQLite's own waiting, while another save opens the same
+    new file; and a wait inside SQLite cannot be interrupted: so the waiting happens here, in Python."""
     import time
 
-    deadline = time.monotonic() + BUSY_SECONDS
+    deadline = time.monotonic() + wait
     while True:
         try:
-            connection.execute("PRAGMA journal_mode=WAL")
-            return
+            return action()
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
+            if not _is_busy(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.01)
 
 
-def _owner_only(path: Path) -> None:
-    """A history file made by hand, or copied in, may be readable by others: health data must not be."""
-    for name in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        try:
-            if name.stat().st_mode & 0o077:
-                name.chmod(0o600)
-        except FileNotFoundError:
-            continue
+def _is_busy(exc: sqlite3.Error) -> bool:
+    return getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in str(exc)
 
 
 def _migrate(connection: sqlite3.Connection, path: Path) -> None:
     version = connection.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
-        raise _problem(
+        raise problem(
             path,
             _("it was made by a newer kratom-check"),
             _("Update kratom-check, or run: kratom-check history forget"),
@@ -185,6 +161,9 @@ def _migrate(connection: sqlite3.Connection, path: Path) -> None:
         raise
 
 
+# -- saving -----------------------------------------------------------------------------------------------
+
+
 def add(
     *,
     made: str,
@@ -195,12 +174,14 @@ def add(
     answers: Mapping[str, str | list[str]],
     level: str,
     areas: Mapping[str, str],
+    wait: float = BUSY_SECONDS,
 ) -> tuple[int, SavedCheck | None]:
-    """Save one check in one transaction; returns its id and the check before it (same questionnaire)."""
-    with opened(create=True) as connection:
+    """Save one check in one transaction; returns its id and the check before it (same questionnaire).
+    Waits up to `wait` seconds for another save, then raises HistoryBusy; an interrupted save saves nothing."""
+    with opened(create=True, wait=wait) as connection:
         assert connection is not None
         try:
-            connection.execute("BEGIN IMMEDIATE")
+            _patiently(lambda: connection.execute("BEGIN IMMEDIATE"), wait)
             try:
                 try:
                     previous = _latest(connection, questionnaire_id)
@@ -222,41 +203,58 @@ def add(
                 )
                 connection.execute("COMMIT")
             except BaseException:
-                connection.execute("ROLLBACK")
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
                 raise
         except sqlite3.Error as exc:
-            raise _problem(location(), _describe(exc)) from None
+            raise explained(location(), exc) from None
         return int(cursor.lastrowid or 0), previous
 
 
-def _latest(connection: sqlite3.Connection, questionnaire_id: str) -> SavedCheck | None:
-    row = connection.execute(
-        f"SELECT {_COLUMNS} FROM checks WHERE questionnaire_id = ? ORDER BY id DESC LIMIT 1", (questionnaire_id,)
-    ).fetchone()
-    return None if row is None else _saved(row)
-
+# -- reading: each row checked at the boundary; a damaged one never hides the others -----------------------
 
 _COLUMNS = "id, made, questionnaire_id, questionnaire_version, language, region, answers, level, areas"
+_DECODE_ERRORS = (ValueError, TypeError, AttributeError)
+
+
+def _latest(connection: sqlite3.Connection, questionnaire_id: str, before: int = LARGEST_NUMBER) -> SavedCheck | None:
+    row = connection.execute(
+        f"SELECT {_COLUMNS} FROM checks WHERE questionnaire_id = ? AND id < ? ORDER BY id DESC LIMIT 1",
+        (questionnaire_id, before),
+    ).fetchone()
+    return None if row is None else _saved(row)
 
 
 def _saved(row: tuple[object, ...]) -> SavedCheck:
     try:
         return _decoded(row)
-    except (ValueError, TypeError, AttributeError):
+    except _DECODE_ERRORS:
         raise HistoryError(
             _(
                 "{path}: saved check number {number} is damaged, so it cannot be shown. The other checks are fine."
-            ).format(path=location(), number=row[0])
+            ).format(path=visible(location()), number=visible(row[0]))
         ) from None
 
 
 def _decoded(row: tuple[object, ...]) -> SavedCheck:
+    """A row as a SavedCheck, or ValueError/TypeError when any part is not what kratom-check saves."""
     id_, made, questionnaire_id, version, language, region, answers, level, areas = row
+    if not isinstance(id_, int):
+        raise TypeError("id")
+    texts = (made, questionnaire_id, version, language, level)
+    if not all(isinstance(text, str) for text in texts) or not (region is None or isinstance(region, str)):
+        raise TypeError("a text column holds something else")
+    datetime.fromisoformat(str(made))  # the time it was made: a date and time, or the row is damaged
     decoded_answers, decoded_areas = json.loads(str(answers)), json.loads(str(areas))
     if not (isinstance(decoded_answers, dict) and isinstance(decoded_areas, dict)):
         raise ValueError("answers and areas must be JSON objects")
+    if not all(isinstance(value, str) for value in decoded_areas.values()):
+        raise ValueError("each area's level is text")
+    for value in decoded_answers.values():
+        if not (isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))):
+            raise ValueError("each answer is a choice id or a list of them")
     return SavedCheck(
-        int(str(id_)),
+        id_,
         str(made),
         str(questionnaire_id),
         str(version),
@@ -268,48 +266,111 @@ def _decoded(row: tuple[object, ...]) -> SavedCheck:
     )
 
 
+class Rows:
+    """Saved checks read one at a time (a history of any size fits in memory); damaged ones are left out
+    and their numbers kept in `damaged`."""
+
+    def __init__(self, connection: sqlite3.Connection | None, *, newest_first: bool, limit: int | None) -> None:
+        self._connection = connection
+        self._query = f"SELECT {_COLUMNS} FROM checks ORDER BY id {'DESC' if newest_first else 'ASC'}"
+        self._limit = None if limit is None else min(limit, LARGEST_NUMBER)
+        self.damaged: list[int] = []
+        self.total = 0 if connection is None else self._read(lambda c: int(c.execute("SELECT count(*) FROM checks")
+                                                                          .fetchone()[0]))  # fmt: skip
+
+    def _read(self, action: Callable[[sqlite3.Connection], Result]) -> Result:
+        assert self._connection is not None
+        try:
+            return action(self._connection)
+        except sqlite3.Error as exc:
+            raise explained(location(), exc) from None
+
+    def __iter__(self) -> Iterator[SavedCheck]:
+        if self._connection is None:
+            return
+        query = self._query + (" LIMIT ?" if self._limit else "")
+        cursor = self._read(lambda c: c.execute(query, (self._limit,) if self._limit else ()))
+        while True:
+            row = self._read(lambda _c: cursor.fetchone())
+            if row is None:
+                return
+            try:
+                yield _decoded(row)
+            except _DECODE_ERRORS:
+                self.damaged.append(int(row[0]))
+
+    def keys(self) -> tuple[list[str], list[str]]:
+        """Every area and question id any check has (for a CSV header), read without keeping the checks."""
+        areas: dict[str, None] = {}
+        questions: dict[str, None] = {}
+        for check in Rows(self._connection, newest_first=True, limit=None):
+            areas.update(dict.fromkeys(check.areas))
+            questions.update(dict.fromkeys(check.answers))
+        return list(areas), list(questions)
+
+
+@contextmanager
+def reading(*, newest_first: bool = True, limit: int | None = None) -> Iterator[Rows]:
+    """The saved checks, one at a time, while the history is open (none when there is no history)."""
+    with opened(create=False) as connection:
+        yield Rows(connection, newest_first=newest_first, limit=limit)
+
+
 def newest(limit: int | None) -> tuple[list[SavedCheck], int, list[int]]:
     """The newest checks first (all of them with limit None), how many there are in all, and the
     numbers of damaged checks left out: one damaged row never hides the others."""
-    with opened(create=False) as connection:
-        if connection is None:
-            return [], 0, []
-        try:
-            total = connection.execute("SELECT count(*) FROM checks").fetchone()[0]
-            query = f"SELECT {_COLUMNS} FROM checks ORDER BY id DESC" + (" LIMIT ?" if limit else "")
-            checks: list[SavedCheck] = []
-            damaged: list[int] = []
-            for row in connection.execute(query, (limit,) if limit else ()):
-                try:
-                    checks.append(_decoded(row))
-                except (ValueError, TypeError, AttributeError):
-                    damaged.append(int(str(row[0])))
-            return checks, int(total), damaged
-        except sqlite3.Error as exc:
-            raise _problem(location(), _describe(exc)) from None
+    with reading(limit=limit) as rows:
+        return list(rows), rows.total, rows.damaged
 
 
 def one(check_id: int) -> SavedCheck | None:
+    if not 1 <= check_id <= LARGEST_NUMBER:
+        return None
     with opened(create=False) as connection:
         if connection is None:
             return None
         try:
             row = connection.execute(f"SELECT {_COLUMNS} FROM checks WHERE id = ?", (check_id,)).fetchone()
         except sqlite3.Error as exc:
-            raise _problem(location(), _describe(exc)) from None
+            raise explained(location(), exc) from None
         return None if row is None else _saved(row)
 
 
-def forget() -> tuple[Path, bool]:
-    """Delete the whole history (the database and its WAL files); (where it was, whether there was one)."""
-    path = location()
-    existed = False
-    for name in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+def latest(questionnaire_id: str, *, before: int = LARGEST_NUMBER, wait: float = BUSY_SECONDS) -> SavedCheck | None:
+    """The newest check of this questionnaire (before check number `before`), to say what changed since."""
+    with opened(create=False, wait=wait) as connection:
+        if connection is None:
+            return None
         try:
+            return _latest(connection, questionnaire_id, before)
+        except sqlite3.Error as exc:
+            raise explained(location(), exc) from None
+
+
+def exists() -> bool:
+    """Whether there is anything to forget: the history, or one of SQLite's files beside it."""
+    return any(os.path.lexists(name) for name in files(location()))
+
+
+def forget() -> tuple[Path, bool]:
+    """Delete the whole history (the database and its WAL files); (where it was, whether there was one).
+    A link is removed, never what it points to; a folder in its place is left alone."""
+    path = location()
+    if os.path.islink(path.parent):
+        raise link_problem(path, path.parent)  # what is in the folder it points to is not this history
+    existed = False
+    for name in files(path):
+        try:
+            if stat.S_ISDIR(os.lstat(name).st_mode):
+                raise problem(
+                    path,
+                    _("{name} is a folder, not a history file").format(name=visible(name)),
+                    _("Move that folder away, or set {variable} to another folder.").format(variable=ENVIRONMENT),
+                )
             name.unlink()
             existed = True
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             continue
         except OSError as exc:
-            raise _problem(path, _describe(exc), _("Delete the file yourself.")) from None
+            raise problem(path, visible(exc.strerror or exc), _("Delete the file yourself.")) from None
     return path, existed
