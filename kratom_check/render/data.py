@@ -20,7 +20,7 @@ def as_dict(assessment: Assessment, questionnaire: Questionnaire) -> dict[str, A
     def cited(line: Line) -> dict[str, Any]:
         return {"id": line.id, "text": line.text, "sources": list(line.sources)}
 
-    from .plan import told_us
+    from .plan import plan
 
     def resource(line: ResourceLine) -> dict[str, Any]:
         return {
@@ -42,7 +42,7 @@ def as_dict(assessment: Assessment, questionnaire: Questionnaire) -> dict[str, A
         "level_name": assessment.level_name,
         "level_title": assessment.level_title,
         "level_meaning": assessment.level_meaning,
-        "told_us": told_us(assessment, questionnaire),
+        "told_us": plan(assessment, questionnaire).told_us,
         "combined_level": assessment.combined_level,
         "factors": [
             {

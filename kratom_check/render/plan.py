@@ -93,6 +93,9 @@ def plan(assessment: Assessment, questionnaire: Questionnaire) -> Plan:
     told = told_us(assessment, questionnaire)
     said.note(told)
     built = tuple(_items(assessment, said))
+    if assessment.level == questionnaire.levels[0].id and built:
+        # At the lowest level nothing raised the result; the first item is still the main thing to know.
+        told += " " + _("The main thing we noticed: {title}.").format(title=built[0].title)
 
     def fresh(lines: Sequence[Cited]) -> tuple[Cited, ...]:
         kept = (line._replace(text=said.new_part(line.text)) for line in lines)
@@ -121,20 +124,24 @@ def _items(assessment: Assessment, said: _Said) -> Iterable[Item]:
         if caution.topic:
             by_topic[caution.topic] = group
     titles = dict(assessment.topic_titles)
-    for number, group in enumerate(groups, 1):
+    number = 0
+    for group in groups:
         first = group[0]
         title = titles.get(first.topic, first.title) if len(group) > 1 else first.title
         said.note(title)
         text = " ".join(part for part in (said.new_part(c.text) for c in group) if part)
         step = " ".join(part for part in (said.new_part(c.next_step) for c in group) if part)
+        if not (text or step):
+            continue  # everything it says was said above
         sources: list[str] = []
         for caution in group:
             sources += [key for key in caution.sources if key not in sources]
+        number += 1
         yield Item(
             ids=tuple(c.id for c in group),
             title=title,
             text=text,
-            next_step=step,
+            next_step=step or first.next_step,  # an item always keeps its next step
             sources=tuple(sources),
             severity=first.severity,
             folded=number > FULL_ITEMS,
@@ -160,13 +167,11 @@ def told_us(assessment: Assessment, questionnaire: Questionnaire) -> str:
         # two; past that, the signs alone, so the safety net stays on the first screen.
         told = _("You told us: {answers}.").format(answers="; ".join(signs))
         return " ".join([told, *meanings]) if len(flags) <= MEANINGS_SAID else told
-    lowest = questionnaire.levels[0].id
+    if assessment.level == questionnaire.levels[0].id:
+        return _("You told us nothing that raised the result.")
     reached = [f for f in assessment.factors if f.level == assessment.level and f.raised_by]
-    if not reached and assessment.level != lowest:
+    if not reached:  # the areas together reached it ("several risks together")
         reached = [f for f in assessment.factors if f.raised_by]
-    if not reached:
-        # At the lowest level: the main finding, if anything gave points, else that nothing raised it.
-        reached = sorted((f for f in assessment.factors if f.raised_by), key=lambda f: -f.score)[:1]
     answers: list[str] = []
     for factor in sorted(reached, key=lambda f: (-rank[f.level], -f.score)):
         named = (answer_name(questionnaire, *pair, with_question=True) for pair in factor.raised_by)
