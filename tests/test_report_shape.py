@@ -110,7 +110,8 @@ def test_you_told_us_names_an_answer_that_set_the_result_or_says_none_did(person
         for pair in factor.raised_by
     ]
     i18n.activate(language)
-    assert any(name in told for name in raising) or told.startswith(i18n._("You told us nothing that raised the result."))
+    nothing = i18n._("You told us nothing that raised the result.")
+    assert any(name in told for name in raising) or told.startswith(nothing)
 
 
 @all_personas
