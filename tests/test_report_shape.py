@@ -241,3 +241,18 @@ def test_an_unknown_product_is_not_called_low(questionnaire: Questionnaire) -> N
     product = next(f.title for f in questionnaire.factors if f.id == "products")
     assert not any(row.startswith("Low:") and product in row for row in rows)
     assert any(row.startswith("Not known") and product in row for row in rows)
+
+
+@pytest.mark.parametrize("width", [50, 80])
+def test_the_styled_report_keeps_every_link_whole_on_a_line_of_its_own(width: int) -> None:
+    from rich.console import Console
+
+    persona = next(p for p in PERSONAS if p.stem == "opioid_withdrawal_with_fentanyl")
+    assessment, questionnaire = assessed(persona, "en")
+    console = Console(width=width, record=True, color_system=None, file=__import__("io").StringIO())
+    console.print(report.text(assessment, questionnaire), crop=False)
+    lines = [line.strip() for line in console.export_text().splitlines()]
+    for _key, source in assessment.sources:
+        if _key in {key for line in assessment.clinician for key in line.sources}:
+            continue  # cited only on the clinician's page, which the text report does not carry
+        assert source.url in lines, source.url

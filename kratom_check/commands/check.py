@@ -390,7 +390,7 @@ def _styled_text(assessment: Assessment, model: Questionnaire) -> str:
         Text(line, style="bold" if number == 0 else "") for number, line in enumerate(report.recap_lines(assessment))
     )
     with console.capture() as captured:
-        console.print(Group(report.text(assessment, model), Text(""), recap))
+        console.print(Group(report.text(assessment, model), Text(""), recap), crop=False)
     return captured.get()
 
 

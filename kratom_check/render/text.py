@@ -335,7 +335,9 @@ def layout(assessment: Assessment, questionnaire: Questionnaire) -> list[Entry |
     from ..score.reference import without_clinician
 
     for number, (_key, source) in enumerate(without_clinician(assessment).sources, 1):
-        entries.append(Entry((((source_text(source), "dim"),),), f"{number}."))
+        # The link on a line of its own, never broken: a reader copies or opens it whole.
+        described = source_text(source)[: -len(source.url)].rstrip()
+        entries.append(Entry((((described, "dim"),), ((source.url, LINK),)), f"{number}."))
     return entries
 
 
@@ -416,19 +418,31 @@ def text(assessment: Assessment, questionnaire: Questionnaire) -> RenderableType
 
     parts: list[RenderableType] = []
     grid: Table | None = None
-    for entry in layout(assessment, questionnaire):
+    entries = layout(assessment, questionnaire)
+    for index, entry in enumerate(entries):
         if entry is None or not entry.marker:
             grid = None
             parts.append(Text("") if entry is None else _styled(entry.paragraphs[0]))
             continue
+        width = _marker_width(entries, index)
         if grid is None:
             grid = Table.grid(padding=(0, 1, 0, 0))
-            grid.add_column(no_wrap=True, justify="right", style="bold")
+            grid.add_column(no_wrap=True, justify="right", style="bold", min_width=width)
             grid.add_column(overflow="fold")
             parts.append(grid)
-        body = Text("\n").join(_styled(paragraph) for paragraph in entry.paragraphs)
-        grid.add_row(entry.marker, body)
+        links = [p for p in entry.paragraphs if p and p[0][1] == LINK]
+        grid.add_row(entry.marker, Text("\n").join(_styled(p) for p in entry.paragraphs if p not in links))
+        if links:
+            # A link is its own line outside the grid, whole even past the width (printed uncropped): the
+            # terminal may wrap it on screen, but it stays one link to copy or open.
+            parts += [Text(" " * (width + 1) + text, style="dim", no_wrap=True, overflow="ignore")
+                      for (text, _style), *_ in links]  # fmt: skip
+            grid = None
     return Group(*parts)
+
+
+LINK = "dim link"
+"""The style of a paragraph that is one URL: shown whole on its own line, never folded."""
 
 
 def _styled(paragraph: tuple[Segment, ...]) -> Any:
