@@ -110,6 +110,9 @@ def regenerate() -> list[str]:
         root / "answers.schema.json": answers.json_schema_text(model),
         root / "docs" / "answers-format.md": answers_format(model),
     }
+    from . import exact_reports
+
+    outputs.update(exact_reports.outputs())
     return [str(path.relative_to(root)) for path, text in outputs.items() if write_if_changed(path, text)]
 
 
