@@ -1,0 +1,59 @@
+"""Batch outcomes a mutation of the fast path or the CSV reader could change without another test noticing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from kratom_check.cli import app
+
+RISKY_AFTER_A_NULL = {
+    "id": "b", "symptoms": ["none"], "frequency": "weekly", "duration": "over_1_year", "amount": "small",
+    "product_forms": ["leaf"], "co_use": ["none"], "liver_conditions": ["none"],
+    "reasons": None, "opioids": "not_prescribed",
+}  # fmt: skip
+"""Every needed answer first, then an empty optional one, then a risky optional one: only the last raises."""
+
+
+def batch(path: Path) -> list[dict[str, object]]:
+    result = CliRunner().invoke(app, ["batch", str(path)])
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_an_empty_answer_does_not_hide_the_risky_answers_after_it(tmp_path: Path) -> None:
+    """A null answer (an optional question left empty) is passed over; the rest of the row still counts.
+
+    The same answers without the last two come first: batch remembers each outcome by what decides it, so
+    a row whose risky answers were dropped would be given that first row's Low."""
+    light = {key: value for key, value in RISKY_AFTER_A_NULL.items() if key not in ("reasons", "opioids")}
+    path = tmp_path / "rows.jsonl"
+    path.write_text(json.dumps({**light, "id": "a"}) + "\n" + json.dumps(RISKY_AFTER_A_NULL) + "\n", encoding="utf-8")
+    first, second = batch(path)
+    assert first["level"] == "low"
+    assert second["level"] == "high"
+    assert second["factors"]["other_substances"] == "high"  # type: ignore[index]
+
+
+def test_a_cell_with_a_stray_separator_reads_as_its_choices(tmp_path: Path) -> None:
+    path = tmp_path / "cells.csv"
+    path.write_text(
+        "id,symptoms,frequency,duration,amount,product_forms,co_use,liver_conditions\n"
+        "c,none,daily;,over_1_year,small,leaf;,none,none\n",
+        encoding="utf-8",
+    )
+    (row,) = batch(path)
+    assert row["level"] == "moderate"
+    assert "error" not in row
+
+
+def test_a_cell_of_a_separator_alone_is_an_error_row_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "cells.csv"
+    path.write_text(
+        "id,symptoms,frequency,duration,amount,product_forms,co_use,liver_conditions\n"
+        "d,none,daily,over_1_year,small,;,none,none\n",
+        encoding="utf-8",
+    )
+    (row,) = batch(path)
+    assert "'product_forms': ';' is not a choice" in str(row["error"])
