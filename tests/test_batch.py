@@ -235,11 +235,11 @@ def test_csv_results_never_start_a_cell_with_a_formula(run_cli: Run) -> None:
 
 
 def test_a_line_over_the_limit_is_an_error_row_and_is_never_held_whole(run_cli: Run) -> None:
-    from kratom_check.commands import batch
+    from kratom_check.batch import lines as line_reader
 
-    huge = '{"frequency": "' + "x" * (batch.MAX_LINE * 3) + '"}'
+    huge = '{"frequency": "' + "x" * (line_reader.MAX_LINE * 3) + '"}'
     text = huge + "\n" + json.dumps(GOOD) + "\n"
-    pieces = [line for lines in batch._line_batches(io.StringIO(text)) for line in lines]
+    pieces = [line for lines in line_reader.line_batches(io.StringIO(text)) for line in lines]
     assert pieces[0] is None
     assert json.loads(pieces[1] or "") == GOOD
     result = run_cli("batch", "-", input=jsonl(huge, GOOD))
@@ -251,7 +251,7 @@ def test_a_line_over_the_limit_is_an_error_row_and_is_never_held_whole(run_cli: 
 def test_reading_a_long_line_takes_memory_for_one_piece_only() -> None:
     import tracemalloc
 
-    from kratom_check.commands import batch
+    from kratom_check.batch import lines as line_reader
 
     class Endless(io.TextIOBase):
         """A 20 MB line, handed out as asked, never all at once."""
@@ -267,7 +267,7 @@ def test_reading_a_long_line_takes_memory_for_one_piece_only() -> None:
             return "x" * take if self.left else "x" * (take - 1) + "\n"
 
     tracemalloc.start()
-    assert [line for lines in batch._line_batches(Endless()) for line in lines] == [None]
+    assert [line for lines in line_reader.line_batches(Endless()) for line in lines] == [None]
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert peak < 2 * 1024 * 1024
@@ -276,19 +276,19 @@ def test_reading_a_long_line_takes_memory_for_one_piece_only() -> None:
 @given(lines=st.lists(st.text(alphabet=st.sampled_from(["x", " ", "\r", "{"]), max_size=20), max_size=30))
 def test_lines_read_in_chunks_are_the_lines_of_the_text(lines: list[str]) -> None:
     """As iterating a file gives them (a last newline ends the last line), whatever the chunk size."""
-    from kratom_check.commands import batch
+    from kratom_check.batch import lines as line_reader
 
     text = "\n".join(lines)
     expected = text.split("\n") if text else []
     if text.endswith("\n"):
         expected.pop()
-    real = batch.CHUNK
+    real = line_reader.CHUNK
     try:
         for size in (1, 3, 7, real):
-            batch.CHUNK = size
-            assert [line for lines in batch._line_batches(io.StringIO(text)) for line in lines] == expected, size
+            line_reader.CHUNK = size
+            assert [line for lines in line_reader.line_batches(io.StringIO(text)) for line in lines] == expected, size
     finally:
-        batch.CHUNK = real
+        line_reader.CHUNK = real
 
 
 @pytest.mark.skipif(shutil.which("strace") is None, reason="needs strace to count system calls")

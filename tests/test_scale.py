@@ -17,7 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kratom_check.ask.answers import check, choice_lookup
-from kratom_check.commands import batch, batch_duckdb
+from kratom_check.batch import duckdb_engine as batch_duckdb
+from kratom_check.batch import duckdb_query
+from kratom_check.batch import python_engine as batch
+from kratom_check.batch.results import Summary
 from kratom_check.load import questionnaire
 from kratom_check.score.reference import score
 from kratom_check.score.sql import PROBLEM_KINDS, export_query
@@ -37,7 +40,7 @@ QUESTIONS = QUESTIONNAIRE.questions
 # --- Helpers: both engines over the same file ----------------------------------------------------------
 
 
-def python_engine(text: str, input_format: str, output_format: str) -> tuple[str, batch.Summary]:
+def python_engine(text: str, input_format: str, output_format: str) -> tuple[str, Summary]:
     out = io.StringIO()
     summary = batch.run(QUESTIONNAIRE, io.StringIO(text), out, input_format=input_format, output_format=output_format)
     # As standard output writes it: a lone UTF-16 half (from JSON's "\ud800") becomes "?".
@@ -46,7 +49,7 @@ def python_engine(text: str, input_format: str, output_format: str) -> tuple[str
 
 def duckdb_engine(
     text: str, input_format: str, output_format: str, threads: int | None = 1
-) -> tuple[str, batch.Summary]:
+) -> tuple[str, Summary]:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"rows.{input_format}"
         path.write_text(text, encoding="utf-8", newline="")
@@ -258,7 +261,7 @@ def test_parquet_rows_score_the_same_whichever_engine_part_scores_them(
 
     def scored(**forced: str) -> list[dict[str, Any]]:
         for name, value in forced.items():
-            monkeypatch.setattr(batch_duckdb, name, value)
+            monkeypatch.setattr(duckdb_query, name, value)
         out = io.BytesIO()
         options: dict[str, Any] = {"threads": 1, "memory_limit": "256MB"}
         batch_duckdb.run(QUESTIONNAIRE, str(path), out, input_format="parquet", output_format="jsonl", **options)

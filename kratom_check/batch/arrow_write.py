@@ -1,0 +1,166 @@
+"""Writing for the DuckDB engine: its Arrow batches as JSON Lines, CSV or Parquet, with the rows the
+Python engine redid put in their places, exactly as the Python engine writes them."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
+
+from .duckdb_query import TAIL
+from .results import ID_COLUMN
+from .write import csv_writer, jsonl_writer
+
+if TYPE_CHECKING:
+    from ..model import Questionnaire
+    from ..score.fast import Scored
+
+
+class Rows(NamedTuple):
+    """One Arrow batch of results, with the rows the Python scorer redid."""
+
+    batch: Any
+    numbers: Any
+    trusted: Any
+    redone: list[tuple[int, int, Any, Scored | None, str]]
+    """(index in the batch, row number, id, levels or None, error) of each row redone; blank lines left out."""
+    dropped: list[int]
+    """Indexes of blank lines (JSON Lines), which give no row."""
+
+
+def output_lines(pyarrow: Any, rows: Rows, parts: Sequence[Any], python_line: Callable[..., str]) -> Any:
+    """Each row's output line: joined from the query's columns where it is trusted, else the Python writer's."""
+    compute = pyarrow.compute
+    lines = parts[0] if len(parts) == 1 else compute.binary_join_element_wise(*parts, "")
+    if rows.redone or rows.dropped:
+        untrusted = compute.invert(rows.trusted)
+        texts: list[str | None] = [None] * len(rows.batch)
+        for index, number, row_id, scored, error in rows.redone:
+            texts[index] = python_line(number, row_id, scored, error)
+        picked = [_utf8(texts[i]) for i in compute.indices_nonzero(untrusted).to_pylist()]
+        replacements = pyarrow.array(picked, pyarrow.string())
+        lines = compute.replace_with_mask(lines, untrusted, replacements)
+        lines = lines.drop_null()
+    return lines
+
+
+def _utf8(value: str | None) -> str | None:
+    """Text Arrow can hold: a lone UTF-16 half (JSON's "\\ud800") becomes "?", as the Python engine writes it."""
+    if value is None:
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "replace").decode("utf-8")
+    return value
+
+
+def _write_text(out: BinaryIO, lines: Any) -> None:
+    """The lines' bytes in one write: an Arrow string array holds them back to back."""
+    if len(lines) == 0:
+        return
+    offsets = lines.buffers()[1]
+    data = lines.buffers()[2]
+    import struct
+
+    width = 8 if str(lines.type) == "large_string" else 4
+    code = "<q" if width == 8 else "<i"
+    (start,) = struct.unpack_from(code, offsets, lines.offset * width)
+    (end,) = struct.unpack_from(code, offsets, (lines.offset + len(lines)) * width)
+    out.write(memoryview(data)[start:end])
+
+
+class TextWriter:
+    """JSON Lines or CSV, as the Python engine writes them."""
+
+    def __init__(self, pyarrow: Any, out: BinaryIO, questionnaire: Questionnaire, output_format: str) -> None:
+        self.pyarrow, self.out, self.format = pyarrow, out, output_format
+        self.factor_ids = [factor.id for factor in questionnaire.factors]
+        self.buffer = io.StringIO()
+        make = csv_writer if output_format == "csv" else jsonl_writer
+        self.python_write = make(self.buffer, questionnaire)
+        header = self.buffer.getvalue()
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        if header:
+            out.write(header.encode("utf-8"))
+
+    def python_line(self, number: int, row_id: Any, scored: Scored | None, error: str) -> str:
+        self.python_write(number, row_id, scored, error)
+        line = self.buffer.getvalue()
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        return line
+
+    def write(self, rows: Rows, numbered: bool) -> None:
+        """The rows' lines; `numbered`: DuckDB wrote each whole line, else it comes after the number."""
+        pa = self.pyarrow
+        parts = [rows.batch.column(TAIL)]
+        if not numbered:
+            parts[:0] = ["" if self.format == "csv" else '{"row": ', pa.compute.cast(rows.numbers, pa.string())]
+        _write_text(self.out, output_lines(pa, rows, parts, self.python_line))
+
+    def close(self) -> None:
+        return None
+
+
+class ParquetWriter:
+    """Parquet: row, id, level, each area's level and error, as the CSV output's columns."""
+
+    def __init__(self, pyarrow: Any, out: BinaryIO, questionnaire: Questionnaire) -> None:
+        import pyarrow.parquet as parquet
+
+        self.pyarrow = pyarrow
+        self.factor_ids = [factor.id for factor in questionnaire.factors]
+        fields = [("row", pyarrow.int64()), (ID_COLUMN, pyarrow.string()), ("level", pyarrow.string())]
+        fields += [(factor_id, pyarrow.string()) for factor_id in self.factor_ids]
+        fields.append(("error", pyarrow.string()))
+        self.schema = pyarrow.schema(fields)
+        self.writer = parquet.ParquetWriter(out, self.schema)
+
+    def write(self, rows: Rows, numbered: bool) -> None:
+        pa = self.pyarrow
+        compute = pa.compute
+        batch = rows.batch
+        redone = {index: (number, row_id, scored, error) for index, number, row_id, scored, error in rows.redone}
+        untrusted = compute.invert(rows.trusted)
+        positions = compute.indices_nonzero(untrusted).to_pylist()
+
+        def column(values: Any, pick: Callable[[tuple[int, Any, Scored | None, str]], Any], kind: Any) -> Any:
+            if not positions:
+                return values.cast(kind)
+            picked = [pick(redone[i]) if i in redone else None for i in positions]
+            replacements = pa.array([_utf8(v) if isinstance(v, str) else v for v in picked], kind)
+            return compute.replace_with_mask(values.cast(kind), untrusted, replacements)
+
+        def level(index: int) -> Callable[[tuple[int, Any, Scored | None, str]], Any]:
+            def pick(item: tuple[int, Any, Scored | None, str]) -> Any:
+                scored = item[2]
+                if scored is None:
+                    return None
+                return scored.level if index < 0 else scored.factor_levels[index]
+
+            return pick
+
+        def shown_id(item: tuple[int, Any, Scored | None, str]) -> Any:
+            row_id = item[1]
+            return row_id if row_id is None or type(row_id) is str else json.dumps(row_id, ensure_ascii=False)
+
+        nothing = pa.nulls(len(batch), pa.string())
+        arrays = [
+            rows.numbers,
+            column(batch.column(ID_COLUMN), shown_id, pa.string()),
+            column(batch.column("level"), level(-1), pa.string()),
+            *(column(batch.column(f), level(i), pa.string()) for i, f in enumerate(self.factor_ids)),
+            column(nothing, lambda item: item[3] or None, pa.string()),
+        ]
+        table = pa.table(arrays, schema=self.schema)
+        if rows.dropped:
+            dropped = set(rows.dropped)
+            keep = pa.array([i not in dropped for i in range(len(batch))])
+            table = table.filter(keep)
+        self.writer.write_table(table)
+
+    def close(self) -> None:
+        self.writer.close()
