@@ -205,6 +205,41 @@ def test_the_csv_id_column_is_recognised_in_any_capitals(run_cli: Run, tmp_path:
     assert result.exit_code == 0
 
 
+ODD_IDS = ["clinic-a;patient 42", " spaced ", "a;", ";", "  ", "tab\tend\t", "line\nbreak"]
+"""Ids a CSV cell can hold that no answer would: each must come back exactly as written."""
+
+
+def csv_of_ids(ids: list[str]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["id", *GOOD])
+    for row_id in ids:
+        writer.writerow([row_id, *(";".join(value) if isinstance(value, list) else value for value in GOOD.values())])
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("output_format", ["jsonl", "csv"])
+def test_a_csv_id_comes_back_byte_for_byte_never_split_or_trimmed(
+    run_cli: Run, tmp_path: Path, output_format: str
+) -> None:
+    source = tmp_path / "answers.csv"
+    source.write_text(csv_of_ids(ODD_IDS), encoding="utf-8", newline="")
+    result = run_cli("batch", str(source), "--format", output_format)
+    assert result.exit_code == 0, result.stdout
+    if output_format == "jsonl":
+        ids = [json.loads(line)["id"] for line in result.stdout.splitlines()]
+    else:
+        ids = [row["id"] for row in csv.DictReader(io.StringIO(result.stdout, newline=""))]
+    assert ids == ODD_IDS
+
+
+def test_an_empty_csv_id_cell_is_no_id(run_cli: Run, tmp_path: Path) -> None:
+    source = tmp_path / "answers.csv"
+    source.write_text(csv_of_ids([""]), encoding="utf-8")
+    result = run_cli("batch", str(source))
+    assert json.loads(result.stdout)["id"] is None
+
+
 def test_utf16_input_with_a_byte_order_mark_is_read_without_a_phantom_row(run_cli: Run, tmp_path: Path) -> None:
     """What Windows PowerShell 5 writes with `>`."""
     source = tmp_path / "answers.jsonl"

@@ -26,7 +26,7 @@ from kratom_check.score.reference import score
 from kratom_check.score.sql import PROBLEM_KINDS, export_query
 
 from .conftest import PERSONAS, load_persona
-from .test_batch import GOOD
+from .test_batch import GOOD, ODD_IDS, csv_of_ids
 
 duckdb = pytest.importorskip("duckdb")
 pytest.importorskip("pyarrow")
@@ -171,6 +171,26 @@ def test_ids_the_python_engine_splits_or_replaces_come_out_the_same() -> None:
     data = [{"id": row_id, **GOOD} for row_id in ["a;b", "ab;", "\ud800", " spaced ", "=sum", 'say "hi"', 7, True]]
     assert_engines_agree(as_jsonl(data), "jsonl")
     assert_engines_agree(as_csv(data[:6], ["id", *GOOD]), "csv")
+
+
+@pytest.mark.parametrize("output_format", ["jsonl", "csv", "parquet"])
+@pytest.mark.parametrize("input_format", ["csv", "parquet"])
+def test_the_duckdb_engine_copies_every_id_byte_for_byte(tmp_path: Path, input_format: str, output_format: str) -> None:
+    path = tmp_path / f"rows.{input_format}"
+    (tmp_path / "rows.csv").write_text(csv_of_ids(ODD_IDS), encoding="utf-8", newline="")
+    if input_format == "parquet":
+        source = tmp_path / "rows.csv"
+        duckdb.connect().execute(f"COPY (SELECT * FROM read_csv('{source}', all_varchar = true)) TO '{path}'")
+    out = io.BytesIO()
+    options: dict[str, Any] = {"threads": 1, "memory_limit": "256MB"}
+    batch_duckdb.run(QUESTIONNAIRE, str(path), out, input_format=input_format, output_format=output_format, **options)
+    if output_format == "parquet":
+        ids = pytest.importorskip("pyarrow.parquet").read_table(io.BytesIO(out.getvalue())).column("id").to_pylist()
+    elif output_format == "csv":
+        ids = [row["id"] for row in csv.DictReader(io.StringIO(out.getvalue().decode("utf-8"), newline=""))]
+    else:
+        ids = [json.loads(line)["id"] for line in out.getvalue().decode("utf-8").splitlines()]
+    assert ids == ODD_IDS
 
 
 def test_a_bad_row_deep_in_a_large_csv_is_a_clear_error_not_a_traceback(run_cli: Run, tmp_path: Path) -> None:

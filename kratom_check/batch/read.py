@@ -115,6 +115,7 @@ def read_csv(stream: TextIO) -> Iterator[Row]:
     keys = csv_keys(header)
     repeated = next((name for index, name in enumerate(header) if name in header[:index]), None)
     width = len(keys)
+    ids = [index for index, key in enumerate(keys) if key == ID_COLUMN][::-1]  # the last one given wins
     # Rows are numbered as records, the header being 1; a blank line is no record (as before).
     for number, row in enumerate((row for row in _rows_or_problems(reader) if row != []), 2):
         if isinstance(row, str):
@@ -126,7 +127,19 @@ def read_csv(stream: TextIO) -> Iterator[Row]:
         if len(row) > width:
             yield number, None, _("the row has more cells than the header")
             continue
-        yield number, csv_record(keys, row), None
+        record = csv_record(keys, row)
+        if ids:
+            with_id(record, ids, row)
+        yield number, record, None
+
+
+def with_id(record: dict[str, Any], ids: list[int], row: list[str]) -> None:
+    """The id as its cell holds it, never trimmed or split as an answer is: an empty cell is no id."""
+    cell = next((row[index] for index in ids if index < len(row) and row[index]), None)
+    if cell is None:
+        record.pop(ID_COLUMN, None)
+    else:
+        record[ID_COLUMN] = cell
 
 
 def csv_keys(header: list[str]) -> list[str]:

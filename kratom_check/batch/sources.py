@@ -14,7 +14,7 @@ from ..errors import AnswersError
 from ..i18n import _
 from ..score.sql import name, text
 from .lines import MAX_LINE, line_batches
-from .read import Row, csv_keys, jsonl_rows, open_input, open_text
+from .read import Row, csv_keys, jsonl_rows, open_input, open_text, with_id
 from .results import ID_COLUMN
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ def csv_source(path: str, questionnaire: Questionnaire) -> Source:
     row_id = f"nullif({name(identifier)}, '')" if identifier else "CAST(NULL AS VARCHAR)"
     unknown = [name(at[key]) for key in keys if key not in known and key != ID_COLUMN]
     odd = [f"({cell} IS NOT NULL AND {cell} <> '')" for cell in unknown]
-    if identifier:  # Python trims the id with str.strip(): any id that might change is left to it
+    if identifier:
         odd.append(id_for_python(name(identifier)))
     kept = tuple(f"kc:cell:{index}" for index in range(len(keys)))
     sql = (
@@ -88,20 +88,22 @@ def csv_source(path: str, questionnaire: Questionnaire) -> Source:
         + f" FROM {read})"
     )
 
+    ids = [index for index, key in enumerate(keys) if key == ID_COLUMN]
+
     def redo(number: int, row: dict[str, Any]) -> Row:
-        return number, csv_record(keys, [row[column] or "" for column in kept]), None
+        cells = [row[column] or "" for column in kept]
+        record = csv_record(keys, cells)
+        if ids:
+            with_id(record, ids, cells)
+        return number, record, None
 
     return Source(sql, kept, 2, redo)
 
 
 def id_for_python(value: str) -> str:
-    """Whether the Python engine should handle this id: it trims an id with str.strip(), splits one
-    holding ';' (as any CSV cell), and csv.writer quotes a carriage return or not depending on the
-    Python version. An id that starts and ends with a printable ASCII character other than ';', and
-    holds no ';' or carriage return, is none of these (one pattern: cheaper than several tests)."""
-    edge = "[!-:<-~]"
-    pattern = edge + "(?:[^\r;]*" + edge + ")?"
-    return f"coalesce(NOT regexp_full_match({value}, {text(pattern)}), false)"
+    """Whether the Python engine should write this id: csv.writer quotes a carriage return or not
+    depending on the Python version. Any other id is copied as it is by both."""
+    return f"coalesce(contains({value}, chr(13)), false)"
 
 
 def jsonl_source(path: str, questionnaire: Questionnaire, pyarrow: Any, con: Any) -> Source:
@@ -218,7 +220,7 @@ def parquet_source(path: str, questionnaire: Questionnaire, con: Any) -> Source:
     # An id that is not text is handed on as DuckDB writes it as text, by both paths.
     kept_values = [
         name(column)
-        if types[column] in ("VARCHAR", "BOOLEAN") or types[column].endswith("[]")
+        if column != identifier and (types[column] in ("VARCHAR", "BOOLEAN") or types[column].endswith("[]"))
         else f"CAST({name(column)} AS VARCHAR)"
         for column in names
     ]
@@ -242,7 +244,10 @@ def parquet_source(path: str, questionnaire: Questionnaire, con: Any) -> Source:
         record: dict[str, Any] = {}
         for key, column in zip(keys, kept, strict=True):
             value = row[column]
-            if isinstance(value, str):
+            if key == ID_COLUMN:  # text, copied as it is
+                if value:
+                    record[key] = value
+            elif isinstance(value, str):
                 record.update(csv_record([key], [value]))
             elif value is not None:
                 record[key] = value
