@@ -358,6 +358,45 @@ def test_a_memory_limit_duckdb_cannot_read_is_a_clear_error(run_cli: Run, tmp_pa
     assert "--memory-limit" in result.stderr
 
 
+def test_more_threads_than_a_few_per_core_is_a_clear_error(run_cli: Run, tmp_path: Path) -> None:
+    path = tmp_path / "rows.jsonl"
+    path.write_text(as_jsonl([GOOD]), encoding="utf-8")
+    result = run_cli("batch", str(path), "--engine", "duckdb", "--threads", "100000")
+    assert result.exit_code == 2
+    most = 4 * len(os.sched_getaffinity(0))
+    assert result.stderr.startswith(f"Error: --threads 100000 is more than this computer can use: at most {most}")
+    assert result.stdout == ""
+
+
+def test_a_negative_memory_limit_gets_its_own_message(run_cli: Run, tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    path.write_text("id,frequency\na,daily\n", encoding="utf-8")
+    result = run_cli("batch", str(path), "--engine", "duckdb", "--memory-limit", "-1GB")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: --memory-limit -1GB is below zero.")
+
+
+def test_a_memory_limit_too_small_to_start_gets_its_own_message_not_the_file_s(run_cli: Run, tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    path.write_text("id,frequency\na,daily\n", encoding="utf-8")
+    result = run_cli("batch", str(path), "--engine", "duckdb", "--memory-limit", "1MB")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: --memory-limit 1MB is too small: the DuckDB engine needs at least 16MB")
+    assert "cannot read this file" not in result.stderr
+
+
+def test_running_out_of_memory_names_the_memory_limit_not_the_file(
+    run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(batch_duckdb, "LEAST_MEMORY", 1)  # let a limit through that is too small for the run
+    path = tmp_path / "rows.csv"
+    path.write_text(as_csv([{"id": str(number), **GOOD} for number in range(2000)], ["id", *GOOD]), encoding="utf-8")
+    result = run_cli("batch", str(path), "--engine", "duckdb", "--threads", "1", "--memory-limit", "2MB")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: DuckDB needs more memory than --memory-limit 2MB allows")
+    assert "cannot read this file" not in result.stderr
+
+
 def test_parquet_is_not_written_to_a_terminal(run_cli: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
     result = run_cli("batch", str(tmp_path / "rows.csv"), "--engine", "duckdb", "--format", "parquet")

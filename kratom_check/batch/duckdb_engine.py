@@ -11,10 +11,12 @@ Only this module imports duckdb and pyarrow, the `duckdb` extra; the default ins
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from ..errors import AnswersError, UsageError
+from ..errors import AnswersError, KratomCheckError, UsageError
 from ..i18n import _
 from ..score.sql import RANK, name
 from .arrow_write import ParquetWriter, Rows, TextWriter
@@ -47,7 +49,49 @@ def modules() -> tuple[Any, Any]:
     return duckdb, pyarrow
 
 
+THREADS_PER_CORE = 4
+"""The most threads --threads may ask for, per core this process may run on: more only adds overhead."""
+LEAST_MEMORY = 16 * 1000**2
+"""The smallest --memory-limit (16MB) the engine starts with: below it, DuckDB fails on the first rows."""
+_SIZE = re.compile(r"\s*(-?)\s*(\d+(?:\.\d*)?|\.\d+)\s*(?:([kmgt])(i?)b|b|bytes?)\s*", re.IGNORECASE)
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
+
+
+def check_settings(threads: int | None, memory_limit: str) -> None:
+    """--threads at most a few per core, and a --memory-limit DuckDB can start in, each with its own message."""
+    most = THREADS_PER_CORE * cores()
+    if threads is not None and threads > most:
+        raise UsageError(
+            _(
+                "--threads {threads} is more than this computer can use: at most {most} "
+                "({per_core} for each of its {cores} cores). Leave it out to use every core."
+            ).format(threads=threads, most=most, per_core=THREADS_PER_CORE, cores=cores())
+        )
+    size = _SIZE.fullmatch(memory_limit)
+    if size is None:
+        return  # DuckDB reads other spellings too, and names what is wrong with one it cannot read
+    negative, number, prefix, binary = size.groups()
+    if negative and float(number):
+        raise UsageError(
+            _("--memory-limit {value} is below zero. Give a size like 512MB or 2GB.").format(value=memory_limit.strip())
+        )
+    scale = (1024 if binary else 1000) ** ("kmgt".index(prefix.lower()) + 1) if prefix else 1
+    if float(number) * scale < LEAST_MEMORY:
+        raise UsageError(
+            _(
+                "--memory-limit {value} is too small: the DuckDB engine needs at least 16MB, and more for each "
+                "thread. Give a size like 512MB or 2GB, or leave it out for 1GB."
+            ).format(value=memory_limit.strip())
+        )
+
+
 def connect(duckdb: Any, threads: int | None, memory_limit: str) -> Any:
+    check_settings(threads, memory_limit)
     config: dict[str, Any] = {"memory_limit": memory_limit, "preserve_insertion_order": True}
     if threads is not None:
         config["threads"] = threads
@@ -99,7 +143,7 @@ def run(
             source = source._replace(sql=f"(SELECT *, {numbering} AS {name('kc:n')} FROM {source.sql})", numbered=True)
         reader = con.sql(engine_query(questionnaire, source, output_format)).to_arrow_reader(BATCH_ROWS)
     except duckdb.Error as exc:
-        raise _read_error(path, exc, input_format) from None
+        raise _read_error(duckdb, exc, path, input_format, memory_limit) from None
 
     writer: TextWriter | ParquetWriter
     if output_format == "parquet":
@@ -113,7 +157,7 @@ def run(
     next_number = source.first
     counting = pa.array(range(BATCH_ROWS), pa.int64())  # numbers come from it by one addition a batch
     try:
-        for batch in _batches(reader, duckdb, pa, path, input_format):
+        for batch in _batches(reader, duckdb, pa, path, input_format, memory_limit):
             size = len(batch)
             if source.numbered:
                 numbers = batch.column("kc:n")
@@ -150,7 +194,7 @@ def run(
     return summary
 
 
-def _batches(reader: Any, duckdb: Any, pyarrow: Any, path: str, input_format: str) -> Iterator[Any]:
+def _batches(reader: Any, duckdb: Any, pyarrow: Any, path: str, input_format: str, memory_limit: str) -> Iterator[Any]:
     """The reader's batches; DuckDB meeting a row it cannot read, part way, is the file's problem."""
     while True:
         try:
@@ -158,12 +202,19 @@ def _batches(reader: Any, duckdb: Any, pyarrow: Any, path: str, input_format: st
         except StopIteration:
             return
         except (duckdb.Error, pyarrow.lib.ArrowException, OSError) as exc:
-            raise _read_error(path, exc, input_format) from None
+            raise _read_error(duckdb, exc, path, input_format, memory_limit) from None
         yield batch
 
 
-def _read_error(path: str, exc: BaseException, input_format: str) -> AnswersError:
+def _read_error(duckdb: Any, exc: BaseException, path: str, input_format: str, memory_limit: str) -> KratomCheckError:
     reason = _first_line(exc)
+    if isinstance(exc, duckdb.OutOfMemoryException) or reason.startswith("Out of Memory Error"):
+        return UsageError(
+            _(
+                "DuckDB needs more memory than --memory-limit {value} allows ({reason}). Give it more, like "
+                "--memory-limit 2GB, or fewer threads with --threads."
+            ).format(value=memory_limit.strip(), reason=reason)
+        )
     if input_format == "parquet":
         return AnswersError(
             _("{file}: DuckDB cannot read this Parquet file ({reason}).").format(file=path, reason=reason)
