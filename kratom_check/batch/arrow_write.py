@@ -9,8 +9,9 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from .duckdb_query import TAIL
+from .duckdb_settings import BATCH_ROWS
 from .results import ID_COLUMN
-from .write import csv_writer, jsonl_writer
+from .write import Writer, csv_writer, jsonl_writer
 
 if TYPE_CHECKING:
     from ..model import Questionnaire
@@ -77,6 +78,7 @@ class TextWriter:
     def __init__(self, pyarrow: Any, out: BinaryIO, questionnaire: Questionnaire, output_format: str) -> None:
         self.pyarrow, self.out, self.format = pyarrow, out, output_format
         self.factor_ids = [factor.id for factor in questionnaire.factors]
+        self.questionnaire = questionnaire
         self.buffer = io.StringIO()
         make = csv_writer if output_format == "csv" else jsonl_writer
         self.python_write = make(self.buffer, questionnaire)
@@ -92,6 +94,17 @@ class TextWriter:
         self.buffer.seek(0)
         self.buffer.truncate()
         return line
+
+    def python_writer(self) -> tuple[Writer, Callable[[], None]]:
+        """A Python engine writer that goes on where the last batch ended, and what finishes its output."""
+        text = io.TextIOWrapper(self.out, encoding="utf-8", errors="replace", newline="", write_through=False)
+        write = (csv_writer if self.format == "csv" else jsonl_writer)(text, self.questionnaire, header=False)
+
+        def finish() -> None:
+            text.flush()
+            text.detach()  # the output stays open: it is not this writer's
+
+        return write, finish
 
     def write(self, rows: Rows, numbered: bool) -> None:
         """The rows' lines; `numbered`: DuckDB wrote each whole line, else it comes after the number."""
@@ -119,6 +132,35 @@ class ParquetWriter:
         self.schema = pyarrow.schema(fields)
         self.writer = parquet.ParquetWriter(out, self.schema)
 
+    def python_writer(self) -> tuple[Writer, Callable[[], None]]:
+        """A Python engine writer whose rows go into the file a batch at a time, and what writes the last."""
+        pending: list[tuple[int, Any, Scored | None, str]] = []
+
+        def write(row: int, row_id: Any, scored: Scored | None, error: str) -> None:
+            pending.append((row, row_id, scored, error))
+            if len(pending) >= BATCH_ROWS:
+                finish()
+
+        def finish() -> None:
+            if pending:
+                self.write_python(pending)
+                pending.clear()
+
+        return write, finish
+
+    def write_python(self, rows: list[tuple[int, Any, Scored | None, str]]) -> None:
+        """Rows the Python engine scored, as the batch writer writes them."""
+        pa = self.pyarrow
+        columns: list[list[Any]] = [[] for _field in self.schema]
+        for number, row_id, scored, error in rows:
+            columns[0].append(number)
+            columns[1].append(_shown_id(row_id))
+            columns[2].append(None if scored is None else scored.level)
+            for index in range(len(self.factor_ids)):
+                columns[3 + index].append(None if scored is None else scored.factor_levels[index])
+            columns[-1].append(_utf8(error) or None)
+        self.writer.write_table(pa.table(columns, schema=self.schema))
+
     def write(self, rows: Rows, numbered: bool) -> None:
         pa = self.pyarrow
         compute = pa.compute
@@ -144,8 +186,7 @@ class ParquetWriter:
             return pick
 
         def shown_id(item: tuple[int, Any, Scored | None, str]) -> Any:
-            row_id = item[1]
-            return row_id if row_id is None or type(row_id) is str else json.dumps(row_id, ensure_ascii=False)
+            return _shown_id(item[1])
 
         nothing = pa.nulls(len(batch), pa.string())
         arrays = [
@@ -164,3 +205,10 @@ class ParquetWriter:
 
     def close(self) -> None:
         self.writer.close()
+
+
+def _shown_id(row_id: Any) -> str | None:
+    """An id as Parquet holds it: text as it is, anything else as JSON."""
+    if row_id is None:
+        return None
+    return _utf8(row_id if type(row_id) is str else json.dumps(row_id, ensure_ascii=False))

@@ -99,10 +99,11 @@ def _repeated_key(text: str) -> str | None:
     return found[0] if found else None
 
 
-def read_csv(stream: TextIO) -> Iterator[Row]:
+def read_csv(stream: TextIO, *, first: int = 2) -> Iterator[Row]:
     """CSV with a header row of question ids; several choices in one cell are separated by ';'.
 
     Rows are read as lists and each record is built once (a DictReader would build a dict first).
+    Rows numbered before `first` are read past, not built.
     """
     import csv
 
@@ -118,6 +119,8 @@ def read_csv(stream: TextIO) -> Iterator[Row]:
     ids = [index for index, key in enumerate(keys) if key == ID_COLUMN][::-1]  # the last one given wins
     # Rows are numbered as records, the header being 1; a blank line is no record (as before).
     for number, row in enumerate((row for row in _rows_or_problems(reader) if row != []), 2):
+        if number < first:
+            continue
         if isinstance(row, str):
             yield number, None, row
             continue

@@ -21,8 +21,8 @@ if TYPE_CHECKING:
     from ..model import Questionnaire
 
 READ_BUFFER = 1024 * 1024
-"""Bytes DuckDB's CSV reader holds per buffer (also the longest row it reads): its default, 32 MiB
-and more per thread, would make a large file's run take several times a small one's memory."""
+"""Bytes DuckDB's CSV reader holds per buffer: its default, 32 MiB and more per thread, would make a
+large file's run take several times a small one's memory."""
 
 
 class NotForThisEngine(Exception):
@@ -65,9 +65,12 @@ def csv_source(path: str, questionnaire: Questionnaire) -> Source:
         raise NotForThisEngine(_("a column appears twice in its header"))
     cells = [f"c{index}" for index in range(len(keys))]
     columns = "{" + ", ".join(f"{text(cell)}: 'VARCHAR'" for cell in cells) + "}"
+    # A row longer than the Python CSV reader's field limit may hold a cell it cannot read (an error row
+    # there): DuckDB stops at it, and the Python engine scores the rest of the file.
+    longest = min(csv.field_size_limit(), READ_BUFFER)
     read = (
         f"read_csv({text(path)}, header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
-        f"columns = {columns}, strict_mode = true, buffer_size = {READ_BUFFER}, max_line_size = {READ_BUFFER})"
+        f"columns = {columns}, strict_mode = true, buffer_size = {READ_BUFFER}, max_line_size = {longest})"
     )
     at = dict(zip(keys, cells, strict=True))
     known = questionnaire.questions_by_id

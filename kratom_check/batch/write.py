@@ -20,7 +20,8 @@ Writer = Callable[[int, Any, "Scored | None", str], None]
 """Writes one result row: row number, id, levels (or None), and the problem (or "")."""
 
 
-def jsonl_writer(out: TextIO, questionnaire: Questionnaire) -> Writer:
+def jsonl_writer(out: TextIO, questionnaire: Questionnaire, *, header: bool = True) -> Writer:
+    """JSON Lines results (they have no header: `header` is for a writer chosen by format)."""
     factor_ids = [factor.id for factor in questionnaire.factors]
     # The same few outcomes repeat across millions of rows: each is serialized once.
     endings: dict[Scored, str] = {}
@@ -45,12 +46,13 @@ def inert(cell: Any) -> Any:
     return "'" + cell if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@") else cell
 
 
-def csv_writer(out: TextIO, questionnaire: Questionnaire) -> Writer:
+def csv_writer(out: TextIO, questionnaire: Questionnaire, *, header: bool = True) -> Writer:
     factor_ids = [factor.id for factor in questionnaire.factors]
     import csv
 
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["row", ID_COLUMN, "level", *factor_ids, "error"])
+    if header:
+        writer.writerow(["row", ID_COLUMN, "level", *factor_ids, "error"])
     blank = [""] * len(factor_ids)
 
     def write(row: int, row_id: Any, scored: Scored | None, error: str) -> None:
