@@ -345,3 +345,65 @@ def test_batch_buffers_its_own_output_even_with_pythonunbuffered(tmp_path: Path)
     assert result.stdout.count("\n") == 5000
     to_stdout = [line for line in trace.read_text().splitlines() if "write(1," in line]
     assert len(to_stdout) < 100
+
+
+def interrupt_after(monkeypatch: pytest.MonkeyPatch, rows: int) -> None:
+    """Ctrl-C while scoring the row after `rows` rows."""
+    from kratom_check.score.fast import RowScorer
+
+    real = RowScorer.score
+    calls = [0]
+
+    def score(self: RowScorer, data: Any, row: int) -> Any:
+        calls[0] += 1
+        if calls[0] > rows:
+            raise KeyboardInterrupt
+        return real(self, data, row)
+
+    monkeypatch.setattr(RowScorer, "score", score)
+
+
+def test_ctrl_c_during_a_batch_says_how_many_rows_were_written_and_that_the_output_is_incomplete(
+    run_cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    interrupt_after(monkeypatch, 3)
+    result = run_cli("batch", "-", input=jsonl(*[GOOD] * 10))
+    assert result.exit_code == 130
+    assert len(result.stdout.splitlines()) == 3
+    assert result.stderr == (
+        "\nStopped after 3 rows. The results written are incomplete: the rest of the input was not scored.\n"
+    )
+
+
+def test_ctrl_c_before_the_first_row_says_no_results_were_written(
+    run_cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    interrupt_after(monkeypatch, 0)
+    result = run_cli("batch", "-", input=jsonl(GOOD))
+    assert result.exit_code == 130
+    assert result.stderr == "\nStopped before any row was scored: no results were written.\n"
+
+
+def test_ctrl_c_in_a_real_run_counts_exactly_the_rows_in_the_output(tmp_path: Path) -> None:
+    """A real interrupt (SIGINT) part way through a file: the count it gives is the output's."""
+    import signal
+    import time
+
+    source = tmp_path / "rows.jsonl"
+    source.write_text((json.dumps(GOOD) + "\n") * 2_000_000, encoding="utf-8")
+    output = tmp_path / "out.jsonl"
+    with output.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kratom_check", "batch", str(source)], stdout=out, stderr=subprocess.PIPE
+        )
+        deadline = time.monotonic() + 60
+        while output.stat().st_size < 1_000_000 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    written = output.read_bytes().count(b"\n")
+    assert 0 < written < 2_000_000
+    assert stderr.decode() == (
+        f"\nStopped after {written} rows. The results written are incomplete: the rest of the input was not scored.\n"
+    )

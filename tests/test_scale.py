@@ -262,6 +262,65 @@ def test_a_csv_cell_too_large_for_the_python_reader_gives_the_same_rows_from_eit
     assert f"row 3: this row cannot be read (field larger than field limit ({limit}))" in expected
 
 
+def test_ctrl_c_on_the_duckdb_engine_says_how_many_rows_the_output_holds(
+    run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kratom_check.batch.arrow_write import TextWriter
+
+    real = TextWriter.write
+    calls = [0]
+
+    def write(self: TextWriter, rows: Any, numbered: bool) -> None:
+        calls[0] += 1
+        if calls[0] == 2:
+            raise KeyboardInterrupt
+        real(self, rows, numbered)
+
+    monkeypatch.setattr(TextWriter, "write", write)
+    path = tmp_path / "rows.csv"
+    path.write_text(HEADER + "".join(f"r{number},{GOOD_CELLS}\n" for number in range(40_000)), encoding="utf-8")
+    result = run_cli("batch", str(path), "--engine", "duckdb", "--threads", "1", "--format", "csv")
+    assert result.exit_code == 130
+    written = len(result.stdout.splitlines()) - 1  # the header
+    assert 0 < written < 40_000
+    assert result.stderr == (
+        f"\nStopped after {written} rows. The results written are incomplete: the rest of the input was not scored.\n"
+    )
+
+
+@pytest.mark.parametrize(("input_format", "output_format"), [("csv", "csv"), ("csv", "parquet"), ("jsonl", "jsonl")])
+def test_a_real_ctrl_c_on_the_duckdb_engine_counts_exactly_the_rows_in_the_output(
+    tmp_path: Path, input_format: str, output_format: str
+) -> None:
+    import signal
+    import subprocess
+    import time
+
+    source = tmp_path / f"rows.{input_format}"
+    if input_format == "csv":
+        source.write_text(HEADER + "".join(f"r{n},{GOOD_CELLS}\n" for n in range(2_000_000)), encoding="utf-8")
+    else:
+        source.write_text(as_jsonl([{"id": f"r{n}", **GOOD} for n in range(600_000)]), encoding="utf-8")
+    output = tmp_path / f"out.{output_format}"
+    command = [sys.executable, "-m", "kratom_check", "batch", str(source), "--engine", "duckdb"]
+    with output.open("wb") as out:
+        process = subprocess.Popen([*command, "--format", output_format], stdout=out, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        while output.stat().st_size < 2_000_000 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    if output_format == "parquet":
+        written = pytest.importorskip("pyarrow.parquet").read_table(output).num_rows
+    else:
+        written = output.read_bytes().count(b"\n") - (output_format == "csv")  # the header
+    assert 0 < written < 600_000
+    assert stderr.decode() == (
+        f"\nStopped after {written} rows. The results written are incomplete: the rest of the input was not scored.\n"
+    )
+
+
 def test_several_threads_keep_the_rows_in_order() -> None:
     data = [
         {"id": f"r{number}", **GOOD, "symptoms": ["dark_urine"] if number % 3 else ["none"]} for number in range(3000)

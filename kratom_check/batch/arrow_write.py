@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from .duckdb_query import TAIL
 from .duckdb_settings import BATCH_ROWS
-from .results import ID_COLUMN
+from .results import ID_COLUMN, Summary
 from .write import Writer, csv_writer, jsonl_writer
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def _utf8(value: str | None) -> str | None:
     return value
 
 
-def _write_text(out: BinaryIO, lines: Any) -> None:
+def _write_text(out: BinaryIO, lines: Any, summary: Summary) -> None:
     """The lines' bytes in one write: an Arrow string array holds them back to back."""
     if len(lines) == 0:
         return
@@ -69,19 +69,23 @@ def _write_text(out: BinaryIO, lines: Any) -> None:
     code = "<q" if width == 8 else "<i"
     (start,) = struct.unpack_from(code, offsets, lines.offset * width)
     (end,) = struct.unpack_from(code, offsets, (lines.offset + len(lines)) * width)
-    out.write(memoryview(data)[start:end])
+    view = memoryview(data)[start:end]
+    summary.written += len(lines)  # just before the one call that writes them (see Summary.written)
+    out.write(view)
 
 
 class TextWriter:
     """JSON Lines or CSV, as the Python engine writes them."""
 
-    def __init__(self, pyarrow: Any, out: BinaryIO, questionnaire: Questionnaire, output_format: str) -> None:
-        self.pyarrow, self.out, self.format = pyarrow, out, output_format
+    def __init__(
+        self, pyarrow: Any, out: BinaryIO, questionnaire: Questionnaire, output_format: str, summary: Summary
+    ) -> None:
+        self.pyarrow, self.out, self.format, self.summary = pyarrow, out, output_format, summary
         self.factor_ids = [factor.id for factor in questionnaire.factors]
         self.questionnaire = questionnaire
         self.buffer = io.StringIO()
         make = csv_writer if output_format == "csv" else jsonl_writer
-        self.python_write = make(self.buffer, questionnaire)
+        self.python_write = make(self.buffer, questionnaire, Summary())  # lines counted once written
         header = self.buffer.getvalue()
         self.buffer.seek(0)
         self.buffer.truncate()
@@ -98,7 +102,8 @@ class TextWriter:
     def python_writer(self) -> tuple[Writer, Callable[[], None]]:
         """A Python engine writer that goes on where the last batch ended, and what finishes its output."""
         text = io.TextIOWrapper(self.out, encoding="utf-8", errors="replace", newline="", write_through=False)
-        write = (csv_writer if self.format == "csv" else jsonl_writer)(text, self.questionnaire, header=False)
+        make = csv_writer if self.format == "csv" else jsonl_writer
+        write = make(text, self.questionnaire, self.summary, header=False)
 
         def finish() -> None:
             text.flush()
@@ -112,7 +117,7 @@ class TextWriter:
         parts = [rows.batch.column(TAIL)]
         if not numbered:
             parts[:0] = ["" if self.format == "csv" else '{"row": ', pa.compute.cast(rows.numbers, pa.string())]
-        _write_text(self.out, output_lines(pa, rows, parts, self.python_line))
+        _write_text(self.out, output_lines(pa, rows, parts, self.python_line), self.summary)
 
     def close(self) -> None:
         return None
@@ -121,10 +126,10 @@ class TextWriter:
 class ParquetWriter:
     """Parquet: row, id, level, each area's level and error, as the CSV output's columns."""
 
-    def __init__(self, pyarrow: Any, out: BinaryIO, questionnaire: Questionnaire) -> None:
+    def __init__(self, pyarrow: Any, out: BinaryIO, questionnaire: Questionnaire, summary: Summary) -> None:
         import pyarrow.parquet as parquet
 
-        self.pyarrow = pyarrow
+        self.pyarrow, self.summary = pyarrow, summary
         self.factor_ids = [factor.id for factor in questionnaire.factors]
         fields = [("row", pyarrow.int64()), (ID_COLUMN, pyarrow.string()), ("level", pyarrow.string())]
         fields += [(factor_id, pyarrow.string()) for factor_id in self.factor_ids]
@@ -204,7 +209,10 @@ class ParquetWriter:
         self.writer.write_table(table)
 
     def close(self) -> None:
+        """The file's footer; the rows written are the file's own count (pyarrow may be stopped inside a
+        write by Ctrl-C, so nothing else knows it exactly)."""
         self.writer.close()
+        self.summary.written = self.writer.writer.metadata.num_rows
 
 
 def _shown_id(row_id: Any) -> str | None:

@@ -58,9 +58,9 @@ def run(
         reader, failure, source = None, exc, csv_source(path, questionnaire)
     writer: TextWriter | ParquetWriter
     if output_format == "parquet":
-        writer = ParquetWriter(pa, out, questionnaire)
+        writer = ParquetWriter(pa, out, questionnaire, summary)
     else:
-        writer = TextWriter(pa, out, questionnaire, output_format)
+        writer = TextWriter(pa, out, questionnaire, output_format, summary)
     try:
         next_number = source.first
         if reader is not None:
@@ -75,8 +75,10 @@ def run(
                 ).format(file=path, reason=first_line(failure), row=next_number)
             )
             write, finish = writer.python_writer()
-            rest_of_csv(questionnaire, path, next_number, write, summary)
-            finish()
+            try:
+                rest_of_csv(questionnaire, path, next_number, write, summary)
+            finally:
+                finish()  # what was written so far, even when stopped
     finally:
         writer.close()
     return summary
@@ -124,6 +126,8 @@ def _stream(
         except duckdb.InterruptException:
             raise KeyboardInterrupt from None
         except (duckdb.Error, pa.lib.ArrowException, OSError) as exc:
+            if source.interrupted():
+                raise KeyboardInterrupt from None
             return next_number, exc
         size = len(batch)
         if source.numbered:

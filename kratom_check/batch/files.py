@@ -5,6 +5,7 @@ it cannot read exactly to the Python engine."""
 from __future__ import annotations
 
 import sys
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TextIO
 
@@ -31,22 +32,28 @@ def score_file(
     engine: str,
     threads: int | None,
     memory_limit: str,
+    summary: Summary,
 ) -> Summary:
-    """Score every row of the file (or standard input for '-') and write the results to standard output."""
-    if engine == "duckdb":
-        summary = _on_duckdb(model, file, input_format, output_format, threads, memory_limit)
-        if summary is not None:
-            return summary
+    """Score every row of the file (or standard input for '-') and write the results to standard output,
+    counting into `summary`: when Ctrl-C stops the run, what was written is flushed and it says how much."""
+    if engine == "duckdb" and _on_duckdb(model, file, input_format, output_format, threads, memory_limit, summary):
+        return summary
     raw = open_input(file)
     size = 0 if file == "-" else Path(file).stat().st_size
     stream = open_text(raw)
     out = buffered_stdout()
     try:
         if size >= PROGRESS_FROM_BYTES and sys.stderr.isatty():
-            summary = _with_progress(model, stream, raw, size, input_format, output_format, out)
+            _with_progress(model, stream, raw, size, input_format, output_format, out, summary)
         else:
-            summary = python_engine.run(model, stream, out, input_format=input_format, output_format=output_format)
+            python_engine.run(
+                model, stream, out, input_format=input_format, output_format=output_format, summary=summary
+            )
         out.flush()
+    except KeyboardInterrupt:
+        with suppress(OSError, ValueError):
+            out.flush()  # the rows counted as written
+        raise
     finally:
         if file != "-":
             stream.close()
@@ -54,9 +61,15 @@ def score_file(
 
 
 def _on_duckdb(
-    model: Questionnaire, file: str, input_format: str, output_format: str, threads: int | None, memory_limit: str
-) -> Summary | None:
-    """The DuckDB engine's run, or None when the file is one only the Python engine reads exactly."""
+    model: Questionnaire,
+    file: str,
+    input_format: str,
+    output_format: str,
+    threads: int | None,
+    memory_limit: str,
+    summary: Summary,
+) -> bool:
+    """Whether the DuckDB engine scored the file: not when it is one only the Python engine reads exactly."""
     from . import duckdb_engine
     from .sources import NotForThisEngine
 
@@ -67,7 +80,7 @@ def _on_duckdb(
     sys.stdout.flush()
     out = binary_stdout()
     try:
-        summary = duckdb_engine.run(
+        duckdb_engine.run(
             model,
             file,
             out,
@@ -75,15 +88,19 @@ def _on_duckdb(
             output_format=output_format,
             threads=threads,
             memory_limit=memory_limit,
+            summary=summary,
         )
     except NotForThisEngine as exc:
         if "parquet" in (input_format, output_format):  # which only the DuckDB engine reads and writes
             raise AnswersError(f"{file}: {exc.reason}.") from None
         say(_("Scoring with the Python engine: {file}: {reason}.").format(file=file, reason=exc.reason))
-        return None
-    finally:
-        out.flush()
-    return summary
+        return False
+    except KeyboardInterrupt:
+        with suppress(OSError, ValueError):
+            out.flush()  # the rows counted as written
+        raise
+    out.flush()
+    return True
 
 
 def _with_progress(
@@ -94,7 +111,8 @@ def _with_progress(
     input_format: str,
     output_format: str,
     out: TextIO,
-) -> Summary:
+    summary: Summary,
+) -> None:
     """A progress bar on standard error for large inputs read from a file."""
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TimeRemainingColumn
@@ -118,7 +136,12 @@ def _with_progress(
             if counter[0] % 1000 == 0:
                 progress.update(task, completed=raw.tell())
 
-        summary: Summary = python_engine.run(
-            model, stream, out, input_format=input_format, output_format=output_format, progress=advance
+        python_engine.run(
+            model,
+            stream,
+            out,
+            input_format=input_format,
+            output_format=output_format,
+            progress=advance,
+            summary=summary,
         )
-        return summary

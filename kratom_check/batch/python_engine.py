@@ -26,8 +26,9 @@ def run(
 ) -> Summary:
     """Score every row and write its result row; never stops at a bad row. The summary counts each row
     once it is written (pass one in to know how far a run got if it is stopped)."""
+    summary = Summary() if summary is None else summary
     rows = read_csv(stream) if input_format == "csv" else read_jsonl(stream)
-    write = (csv_writer if output_format == "csv" else jsonl_writer)(out, questionnaire)
+    write = (csv_writer if output_format == "csv" else jsonl_writer)(out, questionnaire, summary)
     return score_rows(questionnaire, rows, write, progress=progress, summary=summary)
 
 

@@ -138,11 +138,14 @@ def read_csv(stream: TextIO, *, first: int = 2) -> Iterator[Row]:
 
 def with_id(record: dict[str, Any], ids: list[int], row: list[str]) -> None:
     """The id as its cell holds it, never trimmed or split as an answer is: an empty cell is no id."""
-    cell = next((row[index] for index in ids if index < len(row) and row[index]), None)
-    if cell is None:
-        record.pop(ID_COLUMN, None)
+    if len(ids) == 1:  # the common case, kept short: batch reads millions of rows
+        cell = row[ids[0]] if ids[0] < len(row) else ""
     else:
+        cell = next((row[index] for index in ids if index < len(row) and row[index]), "")
+    if cell:
         record[ID_COLUMN] = cell
+    else:
+        record.pop(ID_COLUMN, None)
 
 
 def csv_keys(header: list[str]) -> list[str]:

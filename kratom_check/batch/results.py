@@ -17,11 +17,16 @@ ID_COLUMN = "id"
 
 
 class Summary:
-    """Levels counted and rows that failed (a plain class: cheap to make and to count into)."""
+    """Levels counted and rows that failed, and result rows written (a plain class: cheap to count into)."""
+
+    __slots__ = ("errors", "levels", "written")
 
     def __init__(self) -> None:
         self.levels: Counter[str] = Counter()
         self.errors = 0
+        self.written = 0
+        """Result rows written, counted by the writers just before the call that writes them: Ctrl-C is
+        taken between calls, so a run that is stopped knows exactly how many rows its output holds."""
 
     @property
     def rows(self) -> int:
@@ -56,3 +61,14 @@ def describe(summary: Summary, questionnaire: Questionnaire) -> str:
         "{count} row had errors (see its error row).", "{count} rows had errors (see their error rows).", summary.errors
     ).format(count=summary.errors)
     return f"{scored} {errors}"
+
+
+def stopped(summary: Summary) -> str:
+    """What a run stopped with Ctrl-C says: how far it got, and that its output is incomplete."""
+    if not summary.written:
+        return _("Stopped before any row was scored: no results were written.")
+    return ngettext(
+        "Stopped after {count} row. The results written are incomplete: the rest of the input was not scored.",
+        "Stopped after {count} rows. The results written are incomplete: the rest of the input was not scored.",
+        summary.written,
+    ).format(count=summary.written)

@@ -46,6 +46,8 @@ class Source(NamedTuple):
     """(number, data, problem) from a row's kept columns, as the Python engine reads it; None for a blank line."""
     numbered: bool = False
     """Whether the source numbers its rows itself (column kc:n) rather than by position."""
+    interrupted: Callable[[], bool] = lambda: False
+    """Whether Ctrl-C stopped Python code DuckDB was reading from (DuckDB reports it as its own error)."""
 
 
 def csv_source(path: str, questionnaire: Questionnaire) -> Source:
@@ -115,6 +117,8 @@ def jsonl_source(path: str, questionnaire: Questionnaire, pyarrow: Any, con: Any
     stream = open_text(raw)
     schema = pyarrow.schema([("n", pyarrow.int64()), ("line", pyarrow.string())])
 
+    interrupted: list[bool] = []
+
     def batches() -> Iterator[Any]:
         number = 1
         try:
@@ -128,6 +132,9 @@ def jsonl_source(path: str, questionnaire: Questionnaire, pyarrow: Any, con: Any
                         schema=schema,
                     )
                     number += len(lines)
+        except KeyboardInterrupt:
+            interrupted.append(True)
+            raise
         finally:
             stream.close()
 
@@ -187,7 +194,7 @@ def jsonl_source(path: str, questionnaire: Questionnaire, pyarrow: Any, con: Any
     def redo(number: int, row: dict[str, Any]) -> Row | None:
         return next(jsonl_rows([[row["kc:line"]]], number), None)
 
-    return Source(sql, ("kc:line",), 1, redo, numbered=True)
+    return Source(sql, ("kc:line",), 1, redo, numbered=True, interrupted=lambda: bool(interrupted))
 
 
 def parquet_source(path: str, questionnaire: Questionnaire, con: Any) -> Source:

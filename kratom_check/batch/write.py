@@ -10,7 +10,7 @@ from collections.abc import Callable
 from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
-from .results import ID_COLUMN
+from .results import ID_COLUMN, Summary
 
 if TYPE_CHECKING:
     from ..model import Questionnaire
@@ -20,8 +20,9 @@ Writer = Callable[[int, Any, "Scored | None", str], None]
 """Writes one result row: row number, id, levels (or None), and the problem (or "")."""
 
 
-def jsonl_writer(out: TextIO, questionnaire: Questionnaire, *, header: bool = True) -> Writer:
-    """JSON Lines results (they have no header: `header` is for a writer chosen by format)."""
+def jsonl_writer(out: TextIO, questionnaire: Questionnaire, summary: Summary, *, header: bool = True) -> Writer:
+    """JSON Lines results, each counted in summary.written (they have no header: `header` is for a
+    writer chosen by format)."""
     factor_ids = [factor.id for factor in questionnaire.factors]
     # The same few outcomes repeat across millions of rows: each is serialized once.
     endings: dict[Scored, str] = {}
@@ -36,7 +37,9 @@ def jsonl_writer(out: TextIO, questionnaire: Questionnaire, *, header: bool = Tr
     def write(row: int, row_id: Any, scored: Scored | None, error: str) -> None:
         shown_id = encode_basestring(row_id) if type(row_id) is str else json.dumps(row_id, ensure_ascii=False)
         ending = '"error": ' + encode_basestring(error) + "}" if scored is None else ending_for(scored)
-        out.write(f'{{"row": {row}, "id": {shown_id}, {ending}\n')
+        line = f'{{"row": {row}, "id": {shown_id}, {ending}\n'
+        summary.written += 1  # just before the one call that writes it (see Summary.written)
+        out.write(line)
 
     return write
 
@@ -46,7 +49,8 @@ def inert(cell: Any) -> Any:
     return "'" + cell if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@") else cell
 
 
-def csv_writer(out: TextIO, questionnaire: Questionnaire, *, header: bool = True) -> Writer:
+def csv_writer(out: TextIO, questionnaire: Questionnaire, summary: Summary, *, header: bool = True) -> Writer:
+    """CSV results, each counted in summary.written."""
     factor_ids = [factor.id for factor in questionnaire.factors]
     import csv
 
@@ -54,19 +58,18 @@ def csv_writer(out: TextIO, questionnaire: Questionnaire, *, header: bool = True
     if header:
         writer.writerow(["row", ID_COLUMN, "level", *factor_ids, "error"])
     blank = [""] * len(factor_ids)
+    writerow = writer.writerow
 
     def write(row: int, row_id: Any, scored: Scored | None, error: str) -> None:
-        writer.writerow(
-            [
-                row,
-                ""
-                if row_id is None
-                else inert(row_id if type(row_id) is str else json.dumps(row_id, ensure_ascii=False)),
-                "" if scored is None else scored.level,
-                *(blank if scored is None else scored.factor_levels),
-                inert(error),
-            ]
-        )
+        cells = [
+            row,
+            "" if row_id is None else inert(row_id if type(row_id) is str else json.dumps(row_id, ensure_ascii=False)),
+            "" if scored is None else scored.level,
+            *(blank if scored is None else scored.factor_levels),
+            inert(error),
+        ]
+        summary.written += 1  # just before the one call that writes it (see Summary.written)
+        writerow(cells)
 
     return write
 

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from ..edge import debug_requested, say, user_errors
+from ..edge import EXIT_INTERRUPTED, debug_requested, say, user_errors
 from ..errors import UsageError
 from ..i18n import _
 
@@ -66,7 +66,7 @@ def batch(
         import gc
 
         from ..batch.files import score_file
-        from ..batch.results import describe
+        from ..batch.results import Summary, describe, stopped
         from ..i18n import language
         from ..load.questionnaire import load
 
@@ -81,15 +81,21 @@ def batch(
         if output_format is BatchFormat.parquet and sys.stdout.isatty():
             raise UsageError(_("Parquet is not for reading on screen: send it to a file, like > results.parquet"))
         model = load(questions, language())
-        summary = score_file(
-            model,
-            file,
-            input_format=chosen_input,
-            output_format=output_format,
-            engine=engine,
-            threads=threads,
-            memory_limit=memory_limit,
-        )
+        summary = Summary()
+        try:
+            score_file(
+                model,
+                file,
+                input_format=chosen_input,
+                output_format=output_format,
+                engine=engine,
+                threads=threads,
+                memory_limit=memory_limit,
+                summary=summary,
+            )
+        except KeyboardInterrupt:
+            say("\n" + stopped(summary))
+            raise typer.Exit(EXIT_INTERRUPTED) from None
         say(describe(summary, model))
         if summary.errors:
             raise typer.Exit(2)
