@@ -407,3 +407,19 @@ def test_ctrl_c_in_a_real_run_counts_exactly_the_rows_in_the_output(tmp_path: Pa
     assert stderr.decode() == (
         f"\nStopped after {written} rows. The results written are incomplete: the rest of the input was not scored.\n"
     )
+
+
+@given(
+    text=st.binary(max_size=40).map(lambda data: data.replace(b"\r", b"\n")),
+    limit=st.integers(1, 8),
+)
+def test_a_line_longer_than_the_limit_is_found_whatever_the_reads(text: bytes, limit: int) -> None:
+    """The DuckDB engine's check for a line longer than DuckDB's CSV buffer, read `limit` bytes at a time."""
+    import tempfile
+
+    from kratom_check.batch.sources import has_a_line_longer_than
+
+    with tempfile.NamedTemporaryFile() as file:
+        file.write(text)
+        file.flush()
+        assert has_a_line_longer_than(file.name, limit) == (max(map(len, text.split(b"\n"))) > limit)

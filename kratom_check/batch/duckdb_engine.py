@@ -23,7 +23,7 @@ from .duckdb_query import RAW, TRUSTED, engine_query
 from .duckdb_settings import BATCH_ROWS, connect, first_line, modules
 from .python_engine import rest_of_csv
 from .results import Summary, outcome
-from .sources import Source, csv_source, jsonl_source, parquet_source
+from .sources import READ_BUFFER, Source, csv_source, has_a_line_longer_than, jsonl_source, parquet_source
 
 if TYPE_CHECKING:
     from ..model import Questionnaire
@@ -47,6 +47,9 @@ def run(
     import pyarrow.compute  # noqa: F401 - pa.compute is a submodule
 
     con = connect(duckdb, threads, memory_limit)
+    if input_format == "csv" and threads != 1 and has_a_line_longer_than(path, READ_BUFFER):
+        threads = 1  # see has_a_line_longer_than: DuckDB then stops at that line, and the Python engine goes on
+        con.execute("SET threads = 1")
     summary = Summary() if summary is None else summary
     failure: BaseException | None = None
     try:

@@ -105,6 +105,23 @@ def csv_source(path: str, questionnaire: Questionnaire) -> Source:
     return Source(sql, kept, 2, redo)
 
 
+def has_a_line_longer_than(path: str, limit: int) -> bool:
+    """Whether a line of the file is longer than `limit` bytes. DuckDB's parallel CSV reader may lose
+    such a line (longer than its buffer) before it stops, so the engine reads such a file on one thread.
+    A line spans two reads of `limit` bytes at most, so each read costs a find and an rfind."""
+    with Path(path).open("rb", buffering=0) as raw:
+        last = -1  # the position of the last newline
+        position = 0
+        while chunk := raw.read(limit):
+            first = chunk.find(b"\n")
+            if (position + first if first >= 0 else position + len(chunk)) - last - 1 > limit:
+                return True
+            if first >= 0:
+                last = position + chunk.rfind(b"\n")
+            position += len(chunk)
+        return position - last - 1 > limit
+
+
 def id_for_python(value: str) -> str:
     """Whether the Python engine should write this id: csv.writer quotes a carriage return or not
     depending on the Python version. Any other id is copied as it is by both."""
