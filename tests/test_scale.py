@@ -436,6 +436,22 @@ def test_the_python_engine_says_parquet_needs_the_duckdb_engine(run_cli: Run, tm
     assert "--engine duckdb" in result.stderr
 
 
+def test_the_parquet_hint_does_not_ask_to_install_what_is_installed(run_cli: Run, tmp_path: Path) -> None:
+    result = run_cli("batch", str(tmp_path / "rows.parquet"))
+    assert result.stderr == "Error: Parquet needs the DuckDB engine: add --engine duckdb.\n"
+
+
+def test_the_parquet_hint_says_how_to_install_the_duckdb_engine_when_it_is_not(
+    run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    result = run_cli("batch", str(tmp_path / "rows.csv"), "--format", "parquet")
+    assert result.stderr == (
+        "Error: Parquet needs the DuckDB engine: add --engine duckdb "
+        "(install it with: pip install 'kratom-check[duckdb]').\n"
+    )
+
+
 def test_without_the_extra_the_duckdb_engine_says_how_to_install_it(
     run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

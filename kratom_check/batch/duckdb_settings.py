@@ -16,6 +16,13 @@ STREAM_AHEAD = "16MB"
 """DuckDB's streaming_buffer_size: results it may work out ahead while Python writes the last batch."""
 
 
+def installed() -> bool:
+    """Whether the `duckdb` extra is installed (found, not imported: the default install never loads it)."""
+    from importlib.util import find_spec
+
+    return all(find_spec(name) is not None for name in ("duckdb", "pyarrow"))
+
+
 def modules() -> tuple[Any, Any]:
     """duckdb and pyarrow, or a message saying how to install them."""
     try:

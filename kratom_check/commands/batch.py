@@ -73,9 +73,13 @@ def batch(
         gc.enable()  # start.py held collection back while loading; a stream of millions of rows needs it
         chosen_input = input_format or _format_of(file)
         if engine is Engine.python and BatchFormat.parquet in (chosen_input, output_format):
+            from ..batch.duckdb_settings import INSTALL, installed
+
+            if installed():
+                raise UsageError(_("Parquet needs the DuckDB engine: add --engine duckdb."))
             raise UsageError(
                 _("Parquet needs the DuckDB engine: add --engine duckdb (install it with: {command}).").format(
-                    command="pip install 'kratom-check[duckdb]'"
+                    command=INSTALL
                 )
             )
         if output_format is BatchFormat.parquet and sys.stdout.isatty():
