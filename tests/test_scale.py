@@ -47,9 +47,7 @@ def python_engine(text: str, input_format: str, output_format: str) -> tuple[str
     return out.getvalue().encode("utf-8", "replace").decode("utf-8"), summary
 
 
-def duckdb_engine(
-    text: str, input_format: str, output_format: str, threads: int | None = 1
-) -> tuple[str, Summary]:
+def duckdb_engine(text: str, input_format: str, output_format: str, threads: int | None = 1) -> tuple[str, Summary]:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"rows.{input_format}"
         path.write_text(text, encoding="utf-8", newline="")

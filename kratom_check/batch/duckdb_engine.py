@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from ..model import Questionnaire
     from ..score.fast import Scored
 
+
 def run(
     questionnaire: Questionnaire,
     path: str,
@@ -56,7 +57,7 @@ def run(
         source = _source(questionnaire, path, input_format, threads, pa, con)
         reader = con.sql(engine_query(questionnaire, source, output_format)).to_arrow_reader(BATCH_ROWS)
     except duckdb.Error as exc:
-        if input_format != "csv" or isinstance(exc, duckdb.OutOfMemoryException):
+        if input_format != "csv" or _out_of_memory(duckdb, exc):
             raise _read_error(duckdb, exc, path, input_format, memory_limit) from None
         reader, failure, source = None, exc, csv_source(path, questionnaire)
     writer: TextWriter | ParquetWriter
