@@ -5,7 +5,9 @@ what the Python engine needs to redo such a row."""
 from __future__ import annotations
 
 import csv
+import os
 from collections.abc import Callable, Iterator
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -21,8 +23,8 @@ if TYPE_CHECKING:
     from ..model import Questionnaire
 
 READ_BUFFER = 1024 * 1024
-"""Bytes DuckDB's CSV reader holds per buffer: its default, 32 MiB and more per thread, would make a
-large file's run take several times a small one's memory."""
+"""Bytes DuckDB's CSV reader holds per buffer (also the longest row it reads): its default, 32 MiB
+and more per thread, would make a large file's run take several times a small one's memory."""
 
 
 class NotForThisEngine(Exception):
@@ -67,12 +69,9 @@ def csv_source(path: str, questionnaire: Questionnaire) -> Source:
         raise NotForThisEngine(_("a column appears twice in its header"))
     cells = [f"c{index}" for index in range(len(keys))]
     columns = "{" + ", ".join(f"{text(cell)}: 'VARCHAR'" for cell in cells) + "}"
-    # A row longer than the Python CSV reader's field limit may hold a cell it cannot read (an error row
-    # there): DuckDB stops at it, and the Python engine scores the rest of the file.
-    longest = min(csv.field_size_limit(), READ_BUFFER)
     read = (
         f"read_csv({text(path)}, header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
-        f"columns = {columns}, strict_mode = true, buffer_size = {READ_BUFFER}, max_line_size = {longest})"
+        f"columns = {columns}, strict_mode = true, buffer_size = {READ_BUFFER}, max_line_size = {READ_BUFFER})"
     )
     at = dict(zip(keys, cells, strict=True))
     known = questionnaire.questions_by_id
@@ -85,6 +84,8 @@ def csv_source(path: str, questionnaire: Questionnaire) -> Source:
     odd = [f"({cell} IS NOT NULL AND {cell} <> '')" for cell in unknown]
     if identifier:
         odd.append(id_for_python(name(identifier)))
+    limit = csv.field_size_limit()
+    odd.append(_over_the_field_limit([name(cell) for cell in cells], limit))
     kept = tuple(f"kc:cell:{index}" for index in range(len(keys)))
     sql = (
         f"(SELECT {', '.join(selected)}, {row_id} AS {name('kc:id')}, coalesce(to_json({row_id})::VARCHAR, 'null') AS "
@@ -97,6 +98,8 @@ def csv_source(path: str, questionnaire: Questionnaire) -> Source:
 
     def redo(number: int, row: dict[str, Any]) -> Row:
         cells = [row[column] or "" for column in kept]
+        if any(len(cell) > limit for cell in cells):
+            return number, None, _("this row cannot be read ({reason})").format(reason=_field_limit_reason(limit))
         record = csv_record(keys, cells)
         if ids:
             with_id(record, ids, cells)
@@ -105,21 +108,50 @@ def csv_source(path: str, questionnaire: Questionnaire) -> Source:
     return Source(sql, kept, 2, redo)
 
 
+def _over_the_field_limit(cells: list[str], limit: int) -> str:
+    """Whether a cell is longer than the Python CSV reader's field limit: the row is an error row there.
+    On a row of one line, the Python engine redoes it as that error row; on a row of several lines that
+    reader goes on from the next line, inside the row, so DuckDB stops (error()) and the Python engine
+    scores the rest of the file. A cell's bytes are at least its characters, and cost nothing to count."""
+    longest = f"greatest({', '.join(f'strlen({cell})' for cell in cells)})"
+    long = " OR ".join(f"length({cell}) > {limit}" for cell in cells)
+    lines = " OR ".join(f"regexp_matches({cell}, {text('[' + chr(13) + chr(10) + ']')})" for cell in cells)
+    stop = text(_("a cell longer than the Python CSV reader takes, on a row of several lines"))
+    inner = f"CASE WHEN ({long}) AND ({lines}) THEN error({stop}) ELSE true END"
+    return f"CASE WHEN {longest} > {limit} THEN {inner} ELSE false END"
+
+
+@cache
+def _field_limit_reason(limit: int) -> str:
+    """The Python CSV reader's own words for a cell over its field limit."""
+    try:
+        next(csv.reader(["x" * (limit + 1)]))
+    except csv.Error as exc:
+        return str(exc)
+    return f"field larger than field limit ({limit})"  # the reader refuses it: not reached
+
+
 def has_a_line_longer_than(path: str, limit: int) -> bool:
     """Whether a line of the file is longer than `limit` bytes. DuckDB's parallel CSV reader may lose
     such a line (longer than its buffer) before it stops, so the engine reads such a file on one thread.
-    A line spans two reads of `limit` bytes at most, so each read costs a find and an rfind."""
-    with Path(path).open("rb", buffering=0) as raw:
-        last = -1  # the position of the last newline
-        position = 0
-        while chunk := raw.read(limit):
-            first = chunk.find(b"\n")
-            if (position + first if first >= 0 else position + len(chunk)) - last - 1 > limit:
-                return True
-            if first >= 0:
-                last = position + chunk.rfind(b"\n")
-            position += len(chunk)
-        return position - last - 1 > limit
+    A longer line spans a whole window of `limit` bytes, so a find and an rfind in each window tell: on
+    a memory map, they touch only the few pages they read."""
+    import mmap
+
+    with Path(path).open("rb") as raw:
+        size = os.fstat(raw.fileno()).st_size
+        if size <= limit:
+            return False
+        with mmap.mmap(raw.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            last = -1  # the position of the last newline
+            for start in range(0, size, limit):
+                end = min(start + limit, size)
+                first = data.find(b"\n", start, end)
+                if (end if first < 0 else first) - last - 1 > limit:
+                    return True
+                if first >= 0:
+                    last = data.rfind(b"\n", start, end)
+            return size - last - 1 > limit
 
 
 def id_for_python(value: str) -> str:
