@@ -491,12 +491,20 @@ def test_more_threads_than_a_few_per_core_is_a_clear_error(run_cli: Run, tmp_pat
     assert result.stdout == ""
 
 
-def test_a_negative_memory_limit_gets_its_own_message(run_cli: Run, tmp_path: Path) -> None:
+@pytest.mark.parametrize("size", ["-1GB", "-1"])  # DuckDB itself takes -1 as no limit at all
+def test_a_negative_memory_limit_gets_its_own_message(run_cli: Run, tmp_path: Path, size: str) -> None:
     path = tmp_path / "rows.csv"
     path.write_text("id,frequency\na,daily\n", encoding="utf-8")
-    result = run_cli("batch", str(path), "--engine", "duckdb", "--memory-limit", "-1GB")
+    result = run_cli("batch", str(path), "--engine", "duckdb", "--memory-limit", size)
     assert result.exit_code == 2
-    assert result.stderr.startswith("Error: --memory-limit -1GB is below zero.")
+    assert result.stderr.startswith(f"Error: --memory-limit {size} is below zero.")
+
+
+def test_a_memory_limit_is_echoed_with_its_control_characters_shown(run_cli: Run, tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    path.write_text("id,frequency\na,daily\n", encoding="utf-8")
+    result = run_cli("batch", str(path), "--engine", "duckdb", "--memory-limit", "1\x1b[2JKB")
+    assert "\x1b" not in result.stderr
 
 
 def test_a_memory_limit_too_small_to_start_gets_its_own_message_not_the_file_s(run_cli: Run, tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..edge import say
-from ..errors import AnswersError, KratomCheckError, UsageError
+from ..errors import AnswersError, KratomCheckError, UsageError, shown
 from ..i18n import _
 from ..score.sql import RANK, name
 from .arrow_write import ParquetWriter, Rows, TextWriter
@@ -76,7 +76,7 @@ def run(
                 _(
                     "{file}: DuckDB stopped at a row it cannot read as the Python engine does ({reason}). "
                     "The Python engine scores the rest, from row {row}."
-                ).format(file=path, reason=first_line(failure), row=next_number)
+                ).format(file=path, reason=shown(first_line(failure), limit=300), row=next_number)
             )
             write, finish = writer.python_writer()
             try:
@@ -173,13 +173,13 @@ def _out_of_memory(duckdb: Any, exc: BaseException) -> bool:
 
 
 def _read_error(duckdb: Any, exc: BaseException, path: str, input_format: str, memory_limit: str) -> KratomCheckError:
-    reason = first_line(exc)
+    reason = shown(first_line(exc), limit=300)
     if _out_of_memory(duckdb, exc):
         return UsageError(
             _(
                 "DuckDB needs more memory than --memory-limit {value} allows ({reason}). Give it more, like "
                 "--memory-limit 2GB, or fewer threads with --threads."
-            ).format(value=memory_limit.strip(), reason=reason)
+            ).format(value=shown(memory_limit.strip()), reason=reason)
         )
     if input_format == "parquet":
         return AnswersError(

@@ -6,7 +6,7 @@ import os
 import re
 from typing import Any
 
-from ..errors import UsageError
+from ..errors import UsageError, shown
 from ..i18n import _
 
 INSTALL = "pip install 'kratom-check[duckdb]'"
@@ -39,7 +39,7 @@ THREADS_PER_CORE = 4
 """The most threads --threads may ask for, per core this process may run on: more only adds overhead."""
 LEAST_MEMORY = 16 * 1000**2
 """The smallest --memory-limit (16MB) the engine starts with: below it, DuckDB fails on the first rows."""
-_SIZE = re.compile(r"\s*(-?)\s*(\d+(?:\.\d*)?|\.\d+)\s*(?:([kmgt])(i?)b|b|bytes?)\s*", re.IGNORECASE)
+_SIZE = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)(e[+-]?\d+)?\s*(?:([kmgt])(i?)b|b|bytes?)\s*", re.IGNORECASE)
 
 
 def cores() -> int:
@@ -58,21 +58,23 @@ def check_settings(threads: int | None, memory_limit: str) -> None:
                 "({per_core} for each of its {cores} cores). Leave it out to use every core."
             ).format(threads=threads, most=most, per_core=THREADS_PER_CORE, cores=cores())
         )
+    if memory_limit.strip().startswith("-"):  # DuckDB takes -1 as no limit at all
+        raise UsageError(
+            _("--memory-limit {value} is below zero. Give a size like 512MB or 2GB.").format(
+                value=shown(memory_limit.strip())
+            )
+        )
     size = _SIZE.fullmatch(memory_limit)
     if size is None:
-        return  # DuckDB reads other spellings too, and names what is wrong with one it cannot read
-    negative, number, prefix, binary = size.groups()
-    if negative and float(number):
-        raise UsageError(
-            _("--memory-limit {value} is below zero. Give a size like 512MB or 2GB.").format(value=memory_limit.strip())
-        )
+        return  # DuckDB reads other spellings too (like 80%), and names what is wrong with one it cannot read
+    number, exponent, prefix, binary = size.groups()
     scale = (1024 if binary else 1000) ** ("kmgt".index(prefix.lower()) + 1) if prefix else 1
-    if float(number) * scale < LEAST_MEMORY:
+    if float(number + (exponent or "")) * scale < LEAST_MEMORY:
         raise UsageError(
             _(
                 "--memory-limit {value} is too small: the DuckDB engine needs at least 16MB, and more for each "
                 "thread. Give a size like 512MB or 2GB, or leave it out for 1GB."
-            ).format(value=memory_limit.strip())
+            ).format(value=shown(memory_limit.strip()))
         )
 
 
@@ -89,7 +91,7 @@ def connect(duckdb: Any, threads: int | None, memory_limit: str) -> Any:
     except duckdb.Error as exc:
         raise UsageError(
             _("--memory-limit {value!r} is not a size DuckDB accepts ({reason}). Use a size like 512MB or 2GB.").format(
-                value=memory_limit, reason=first_line(exc)
+                value=memory_limit, reason=shown(first_line(exc), limit=300)
             )
         ) from None
 
