@@ -223,6 +223,27 @@ def test_a_csv_row_duckdb_cannot_read_gets_the_python_engine_s_row_in_its_place(
         assert (summary.levels, summary.errors) == (expected_summary.levels, expected_summary.errors)
 
 
+def test_a_csv_row_duckdb_cannot_read_is_in_its_place_in_parquet_output_too(tmp_path: Path) -> None:
+    pyarrow_parquet = pytest.importorskip("pyarrow.parquet")
+    rows = [f"r{number},{GOOD_CELLS}\n" for number in range(20_000)]
+    text = HEADER + "".join(rows[:100]) + ROWS_DUCKDB_CANNOT_READ["more cells than the header"] + "".join(rows[100:])
+    path = tmp_path / "rows.csv"
+    path.write_text(text, encoding="utf-8")
+    out = io.BytesIO()
+    summary = batch_duckdb.run(
+        QUESTIONNAIRE, str(path), out, input_format="csv", output_format="parquet", threads=2, memory_limit="256MB"
+    )
+    expected, expected_summary = python_engine(text, "csv", "csv")
+    table = pyarrow_parquet.read_table(io.BytesIO(out.getvalue()))
+    got = [{key: "" if value is None else str(value) for key, value in row.items()} for row in table.to_pylist()]
+    assert got == list(csv.DictReader(io.StringIO(expected)))
+    assert (summary.levels, summary.errors, summary.written) == (
+        expected_summary.levels,
+        expected_summary.errors,
+        20_001,
+    )
+
+
 def test_a_csv_row_with_extra_cells_is_one_error_row_from_either_engine(run_cli: Run, tmp_path: Path) -> None:
     path = tmp_path / "rows.csv"
     path.write_text(HEADER + f"a,{GOOD_CELLS}\nb,{GOOD_CELLS},extra\nc,{GOOD_CELLS}\n", encoding="utf-8")
