@@ -52,7 +52,7 @@ def score_file(
         out.flush()
     except KeyboardInterrupt:
         with suppress(OSError, ValueError):
-            out.flush()  # the rows counted as written
+            out.flush()  # the rows counted as written (Summary.written)
         raise
     finally:
         if file != "-":
@@ -95,9 +95,9 @@ def _on_duckdb(
             raise AnswersError(f"{file}: {exc.reason}.") from None
         say(_("Scoring with the Python engine: {file}: {reason}.").format(file=file, reason=exc.reason))
         return False
-    except KeyboardInterrupt:
+    except BaseException:  # Ctrl-C, or an error part way: the rows written so far stay written
         with suppress(OSError, ValueError):
-            out.flush()  # the rows counted as written
+            out.flush()
         raise
     out.flush()
     return True
