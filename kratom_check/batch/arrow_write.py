@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
+from .ctrl_c import check, watching
 from .duckdb_query import TAIL
 from .duckdb_settings import BATCH_ROWS
 from .results import ID_COLUMN, Summary
@@ -70,8 +71,8 @@ def _write_text(out: BinaryIO, lines: Any, summary: Summary) -> None:
     (start,) = struct.unpack_from(code, offsets, lines.offset * width)
     (end,) = struct.unpack_from(code, offsets, (lines.offset + len(lines)) * width)
     view = memoryview(data)[start:end]
-    summary.written += len(lines)  # just before the one call that writes them (see Summary.written)
     out.write(view)
+    summary.written += len(lines)
 
 
 class TextWriter:
@@ -164,7 +165,11 @@ class ParquetWriter:
             for index in range(len(self.factor_ids)):
                 columns[3 + index].append(None if scored is None else scored.factor_levels[index])
             columns[-1].append(_utf8(error) or None)
-        self.writer.write_table(pa.table(columns, schema=self.schema))
+        table = pa.table(columns, schema=self.schema)
+        with watching():  # the row group is written whole (see ctrl_c.py)
+            self.writer.write_table(table)
+            self.summary.written += table.num_rows
+        check()
 
     def write(self, rows: Rows, numbered: bool) -> None:
         pa = self.pyarrow
@@ -207,12 +212,10 @@ class ParquetWriter:
             keep = pa.array([i not in dropped for i in range(len(batch))])
             table = table.filter(keep)
         self.writer.write_table(table)
+        self.summary.written += table.num_rows
 
     def close(self) -> None:
-        """The file's footer; the rows written are the file's own count (pyarrow may be stopped inside a
-        write by Ctrl-C, so nothing else knows it exactly)."""
         self.writer.close()
-        self.summary.written = self.writer.writer.metadata.num_rows
 
 
 def _shown_id(row_id: Any) -> str | None:

@@ -19,6 +19,7 @@ from ..errors import AnswersError, KratomCheckError, UsageError, shown
 from ..i18n import _
 from ..score.sql import RANK, name
 from .arrow_write import ParquetWriter, Rows, TextWriter
+from .ctrl_c import check, watching
 from .duckdb_query import RAW, TRUSTED, engine_query
 from .duckdb_settings import BATCH_ROWS, connect, first_line, modules
 from .python_engine import rest_of_csv
@@ -68,7 +69,9 @@ def run(
     try:
         next_number = source.first
         if reader is not None:
-            next_number, failure = _stream(questionnaire, reader, source, writer, summary, duckdb, pa)
+            with watching():  # Ctrl-C is taken between batches (see ctrl_c.py)
+                next_number, failure = _stream(questionnaire, reader, source, writer, summary, duckdb, pa)
+            check()
         if failure is not None:
             if input_format != "csv" or _out_of_memory(duckdb, failure):
                 raise _read_error(duckdb, failure, path, input_format, memory_limit) from None
@@ -84,7 +87,9 @@ def run(
             finally:
                 finish()  # what was written so far, even when stopped
     finally:
-        writer.close()
+        with watching():  # a Parquet file's footer, without which no reader opens it, is written whole
+            writer.close()
+        check()
     return summary
 
 
@@ -133,6 +138,7 @@ def _stream(
             if source.interrupted():
                 raise KeyboardInterrupt from None
             return next_number, exc
+        check()  # the last batch is written and counted: a good place to stop
         size = len(batch)
         if source.numbered:
             numbers = batch.column("kc:n")

@@ -25,8 +25,9 @@ class Summary:
         self.levels: Counter[str] = Counter()
         self.errors = 0
         self.written = 0
-        """Result rows written, counted by the writers just before the call that writes them: Ctrl-C is
-        taken between calls, so a run that is stopped knows exactly how many rows its output holds."""
+        """Result rows written, counted by the writers: the Python engine's just before the one call that
+        writes a row (Ctrl-C is taken between calls), the DuckDB engine's with each batch's write, which
+        Ctrl-C waits for. A run that is stopped knows exactly how many rows its output holds."""
 
     @property
     def rows(self) -> int:

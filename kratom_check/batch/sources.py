@@ -15,6 +15,7 @@ from ..ask.answers import csv_record
 from ..errors import AnswersError
 from ..i18n import _
 from ..score.sql import name, text
+from .ctrl_c import check
 from .lines import MAX_LINE, line_batches
 from .read import Row, csv_keys, jsonl_rows, open_input, open_text, with_id
 from .results import ID_COLUMN
@@ -172,6 +173,7 @@ def jsonl_source(path: str, questionnaire: Questionnaire, pyarrow: Any, con: Any
         number = 1
         try:
             for lines in line_batches(stream):
+                check()  # Ctrl-C, remembered while DuckDB reads (see ctrl_c.py)
                 if lines:
                     yield pyarrow.record_batch(
                         [
