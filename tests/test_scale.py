@@ -317,7 +317,7 @@ def test_a_real_ctrl_c_on_the_duckdb_engine_counts_exactly_the_rows_in_the_outpu
 
     source = tmp_path / f"rows.{input_format}"
     if input_format == "csv":
-        source.write_text(HEADER + "".join(f"r{n},{GOOD_CELLS}\n" for n in range(2_000_000)), encoding="utf-8")
+        source.write_text(HEADER + "".join(f"r{n},{GOOD_CELLS}\n" for n in range(1_000_000)), encoding="utf-8")
     else:
         source.write_text(as_jsonl([{"id": f"r{n}", **GOOD} for n in range(600_000)]), encoding="utf-8")
     output = tmp_path / f"out.{output_format}"
