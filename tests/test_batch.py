@@ -417,7 +417,7 @@ def test_a_line_longer_than_the_limit_is_found_whatever_the_reads(text: bytes, l
     """The DuckDB engine's check for a line longer than DuckDB's CSV buffer, read `limit` bytes at a time."""
     import tempfile
 
-    from kratom_check.batch.sources import has_a_line_longer_than
+    from kratom_check.batch.lines import has_a_line_longer_than
 
     with tempfile.NamedTemporaryFile() as file:
         file.write(text)

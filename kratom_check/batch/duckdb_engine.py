@@ -22,9 +22,10 @@ from .arrow_write import ParquetWriter, Rows, TextWriter
 from .ctrl_c import check, watching
 from .duckdb_query import RAW, TRUSTED, engine_query
 from .duckdb_settings import BATCH_ROWS, connect, first_line, modules
+from .lines import has_a_line_longer_than
 from .python_engine import rest_of_csv
 from .results import Summary, outcome
-from .sources import READ_BUFFER, Source, csv_source, has_a_line_longer_than, jsonl_source, parquet_source
+from .sources import READ_BUFFER, Source, csv_source, jsonl_source, parquet_source
 
 if TYPE_CHECKING:
     from ..model import Questionnaire

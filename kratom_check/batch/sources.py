@@ -5,7 +5,6 @@ what the Python engine needs to redo such a row."""
 from __future__ import annotations
 
 import csv
-import os
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
@@ -130,29 +129,6 @@ def _field_limit_reason(limit: int) -> str:
     except csv.Error as exc:
         return str(exc)
     return f"field larger than field limit ({limit})"  # the reader refuses it: not reached
-
-
-def has_a_line_longer_than(path: str, limit: int) -> bool:
-    """Whether a line of the file is longer than `limit` bytes. DuckDB's parallel CSV reader may lose
-    such a line (longer than its buffer) before it stops, so the engine reads such a file on one thread.
-    A longer line spans a whole window of `limit` bytes, so a find and an rfind in each window tell: on
-    a memory map, they touch only the few pages they read."""
-    import mmap
-
-    with Path(path).open("rb") as raw:
-        size = os.fstat(raw.fileno()).st_size
-        if size <= limit:
-            return False
-        with mmap.mmap(raw.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            last = -1  # the position of the last newline
-            for start in range(0, size, limit):
-                end = min(start + limit, size)
-                first = data.find(b"\n", start, end)
-                if (end if first < 0 else first) - last - 1 > limit:
-                    return True
-                if first >= 0:
-                    last = data.rfind(b"\n", start, end)
-            return size - last - 1 > limit
 
 
 def id_for_python(value: str) -> str:
