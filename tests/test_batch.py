@@ -205,6 +205,41 @@ def test_the_csv_id_column_is_recognised_in_any_capitals(run_cli: Run, tmp_path:
     assert result.exit_code == 0
 
 
+ODD_IDS = ["clinic-a;patient 42", " spaced ", "a;", ";", "  ", "tab\tend\t", "line\nbreak"]
+"""Ids a CSV cell can hold that no answer would: each must come back exactly as written."""
+
+
+def csv_of_ids(ids: list[str]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["id", *GOOD])
+    for row_id in ids:
+        writer.writerow([row_id, *(";".join(value) if isinstance(value, list) else value for value in GOOD.values())])
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("output_format", ["jsonl", "csv"])
+def test_a_csv_id_comes_back_byte_for_byte_never_split_or_trimmed(
+    run_cli: Run, tmp_path: Path, output_format: str
+) -> None:
+    source = tmp_path / "answers.csv"
+    source.write_text(csv_of_ids(ODD_IDS), encoding="utf-8", newline="")
+    result = run_cli("batch", str(source), "--format", output_format)
+    assert result.exit_code == 0, result.stdout
+    if output_format == "jsonl":
+        ids = [json.loads(line)["id"] for line in result.stdout.splitlines()]
+    else:
+        ids = [row["id"] for row in csv.DictReader(io.StringIO(result.stdout, newline=""))]
+    assert ids == ODD_IDS
+
+
+def test_an_empty_csv_id_cell_is_no_id(run_cli: Run, tmp_path: Path) -> None:
+    source = tmp_path / "answers.csv"
+    source.write_text(csv_of_ids([""]), encoding="utf-8")
+    result = run_cli("batch", str(source))
+    assert json.loads(result.stdout)["id"] is None
+
+
 def test_utf16_input_with_a_byte_order_mark_is_read_without_a_phantom_row(run_cli: Run, tmp_path: Path) -> None:
     """What Windows PowerShell 5 writes with `>`."""
     source = tmp_path / "answers.jsonl"
@@ -235,11 +270,11 @@ def test_csv_results_never_start_a_cell_with_a_formula(run_cli: Run) -> None:
 
 
 def test_a_line_over_the_limit_is_an_error_row_and_is_never_held_whole(run_cli: Run) -> None:
-    from kratom_check.commands import batch
+    from kratom_check.batch import lines as line_reader
 
-    huge = '{"frequency": "' + "x" * (batch.MAX_LINE * 3) + '"}'
+    huge = '{"frequency": "' + "x" * (line_reader.MAX_LINE * 3) + '"}'
     text = huge + "\n" + json.dumps(GOOD) + "\n"
-    pieces = [line for lines in batch._line_batches(io.StringIO(text)) for line in lines]
+    pieces = [line for lines in line_reader.line_batches(io.StringIO(text)) for line in lines]
     assert pieces[0] is None
     assert json.loads(pieces[1] or "") == GOOD
     result = run_cli("batch", "-", input=jsonl(huge, GOOD))
@@ -251,7 +286,7 @@ def test_a_line_over_the_limit_is_an_error_row_and_is_never_held_whole(run_cli: 
 def test_reading_a_long_line_takes_memory_for_one_piece_only() -> None:
     import tracemalloc
 
-    from kratom_check.commands import batch
+    from kratom_check.batch import lines as line_reader
 
     class Endless(io.TextIOBase):
         """A 20 MB line, handed out as asked, never all at once."""
@@ -267,7 +302,7 @@ def test_reading_a_long_line_takes_memory_for_one_piece_only() -> None:
             return "x" * take if self.left else "x" * (take - 1) + "\n"
 
     tracemalloc.start()
-    assert [line for lines in batch._line_batches(Endless()) for line in lines] == [None]
+    assert [line for lines in line_reader.line_batches(Endless()) for line in lines] == [None]
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert peak < 2 * 1024 * 1024
@@ -276,19 +311,19 @@ def test_reading_a_long_line_takes_memory_for_one_piece_only() -> None:
 @given(lines=st.lists(st.text(alphabet=st.sampled_from(["x", " ", "\r", "{"]), max_size=20), max_size=30))
 def test_lines_read_in_chunks_are_the_lines_of_the_text(lines: list[str]) -> None:
     """As iterating a file gives them (a last newline ends the last line), whatever the chunk size."""
-    from kratom_check.commands import batch
+    from kratom_check.batch import lines as line_reader
 
     text = "\n".join(lines)
     expected = text.split("\n") if text else []
     if text.endswith("\n"):
         expected.pop()
-    real = batch.CHUNK
+    real = line_reader.CHUNK
     try:
         for size in (1, 3, 7, real):
-            batch.CHUNK = size
-            assert [line for lines in batch._line_batches(io.StringIO(text)) for line in lines] == expected, size
+            line_reader.CHUNK = size
+            assert [line for lines in line_reader.line_batches(io.StringIO(text)) for line in lines] == expected, size
     finally:
-        batch.CHUNK = real
+        line_reader.CHUNK = real
 
 
 @pytest.mark.skipif(shutil.which("strace") is None, reason="needs strace to count system calls")
@@ -310,3 +345,81 @@ def test_batch_buffers_its_own_output_even_with_pythonunbuffered(tmp_path: Path)
     assert result.stdout.count("\n") == 5000
     to_stdout = [line for line in trace.read_text().splitlines() if "write(1," in line]
     assert len(to_stdout) < 100
+
+
+def interrupt_after(monkeypatch: pytest.MonkeyPatch, rows: int) -> None:
+    """Ctrl-C while scoring the row after `rows` rows."""
+    from kratom_check.score.fast import RowScorer
+
+    real = RowScorer.score
+    calls = [0]
+
+    def score(self: RowScorer, data: Any, row: int) -> Any:
+        calls[0] += 1
+        if calls[0] > rows:
+            raise KeyboardInterrupt
+        return real(self, data, row)
+
+    monkeypatch.setattr(RowScorer, "score", score)
+
+
+def test_ctrl_c_during_a_batch_says_how_many_rows_were_written_and_that_the_output_is_incomplete(
+    run_cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    interrupt_after(monkeypatch, 3)
+    result = run_cli("batch", "-", input=jsonl(*[GOOD] * 10))
+    assert result.exit_code == 130
+    assert len(result.stdout.splitlines()) == 3
+    assert result.stderr == (
+        "\nStopped after 3 rows. The results written are incomplete: the rest of the input was not scored.\n"
+    )
+
+
+def test_ctrl_c_before_the_first_row_says_no_results_were_written(
+    run_cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    interrupt_after(monkeypatch, 0)
+    result = run_cli("batch", "-", input=jsonl(GOOD))
+    assert result.exit_code == 130
+    assert result.stderr == "\nStopped before any row was scored: no results were written.\n"
+
+
+def test_ctrl_c_in_a_real_run_counts_exactly_the_rows_in_the_output(tmp_path: Path) -> None:
+    """A real interrupt (SIGINT) part way through a file: the count it gives is the output's."""
+    import signal
+    import time
+
+    source = tmp_path / "rows.jsonl"
+    source.write_text((json.dumps(GOOD) + "\n") * 500_000, encoding="utf-8")
+    output = tmp_path / "out.jsonl"
+    with output.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kratom_check", "batch", str(source)], stdout=out, stderr=subprocess.PIPE
+        )
+        deadline = time.monotonic() + 60
+        while output.stat().st_size < 1_000_000 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    written = output.read_bytes().count(b"\n")
+    assert 0 < written < 500_000
+    assert stderr.decode() == (
+        f"\nStopped after {written} rows. The results written are incomplete: the rest of the input was not scored.\n"
+    )
+
+
+@given(
+    text=st.binary(max_size=40).map(lambda data: data.replace(b"\r", b"\n")),
+    limit=st.integers(1, 8),
+)
+def test_a_line_longer_than_the_limit_is_found_whatever_the_reads(text: bytes, limit: int) -> None:
+    """The DuckDB engine's check for a line longer than DuckDB's CSV buffer, read `limit` bytes at a time."""
+    import tempfile
+
+    from kratom_check.batch.lines import has_a_line_longer_than
+
+    with tempfile.NamedTemporaryFile() as file:
+        file.write(text)
+        file.flush()
+        assert has_a_line_longer_than(file.name, limit) == (max(map(len, text.split(b"\n"))) > limit)

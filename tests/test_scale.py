@@ -17,13 +17,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kratom_check.ask.answers import check, choice_lookup
-from kratom_check.commands import batch, batch_duckdb
+from kratom_check.batch import duckdb_engine as batch_duckdb
+from kratom_check.batch import duckdb_query, duckdb_settings
+from kratom_check.batch import python_engine as batch
+from kratom_check.batch.results import Summary
 from kratom_check.load import questionnaire
 from kratom_check.score.reference import score
 from kratom_check.score.sql import PROBLEM_KINDS, export_query
 
 from .conftest import PERSONAS, load_persona
-from .test_batch import GOOD
+from .test_batch import GOOD, ODD_IDS, csv_of_ids
 
 duckdb = pytest.importorskip("duckdb")
 pytest.importorskip("pyarrow")
@@ -37,16 +40,14 @@ QUESTIONS = QUESTIONNAIRE.questions
 # --- Helpers: both engines over the same file ----------------------------------------------------------
 
 
-def python_engine(text: str, input_format: str, output_format: str) -> tuple[str, batch.Summary]:
+def python_engine(text: str, input_format: str, output_format: str) -> tuple[str, Summary]:
     out = io.StringIO()
     summary = batch.run(QUESTIONNAIRE, io.StringIO(text), out, input_format=input_format, output_format=output_format)
     # As standard output writes it: a lone UTF-16 half (from JSON's "\ud800") becomes "?".
     return out.getvalue().encode("utf-8", "replace").decode("utf-8"), summary
 
 
-def duckdb_engine(
-    text: str, input_format: str, output_format: str, threads: int | None = 1
-) -> tuple[str, batch.Summary]:
+def duckdb_engine(text: str, input_format: str, output_format: str, threads: int | None = 1) -> tuple[str, Summary]:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"rows.{input_format}"
         path.write_text(text, encoding="utf-8", newline="")
@@ -170,13 +171,173 @@ def test_ids_the_python_engine_splits_or_replaces_come_out_the_same() -> None:
     assert_engines_agree(as_csv(data[:6], ["id", *GOOD]), "csv")
 
 
-def test_a_bad_row_deep_in_a_large_csv_is_a_clear_error_not_a_traceback(run_cli: Run, tmp_path: Path) -> None:
+@pytest.mark.parametrize("output_format", ["jsonl", "csv", "parquet"])
+@pytest.mark.parametrize("input_format", ["csv", "parquet"])
+def test_the_duckdb_engine_copies_every_id_byte_for_byte(tmp_path: Path, input_format: str, output_format: str) -> None:
+    path = tmp_path / f"rows.{input_format}"
+    (tmp_path / "rows.csv").write_text(csv_of_ids(ODD_IDS), encoding="utf-8", newline="")
+    if input_format == "parquet":
+        source = tmp_path / "rows.csv"
+        duckdb.connect().execute(f"COPY (SELECT * FROM read_csv('{source}', all_varchar = true)) TO '{path}'")
+    out = io.BytesIO()
+    options: dict[str, Any] = {"threads": 1, "memory_limit": "256MB"}
+    batch_duckdb.run(QUESTIONNAIRE, str(path), out, input_format=input_format, output_format=output_format, **options)
+    if output_format == "parquet":
+        ids = pytest.importorskip("pyarrow.parquet").read_table(io.BytesIO(out.getvalue())).column("id").to_pylist()
+    elif output_format == "csv":
+        ids = [row["id"] for row in csv.DictReader(io.StringIO(out.getvalue().decode("utf-8"), newline=""))]
+    else:
+        ids = [json.loads(line)["id"] for line in out.getvalue().decode("utf-8").splitlines()]
+    assert ids == ODD_IDS
+
+
+GOOD_CELLS = ",".join(";".join(value) if isinstance(value, list) else value for value in GOOD.values())
+HEADER = "id," + ",".join(GOOD) + "\n"
+ROWS_DUCKDB_CANNOT_READ = {
+    "more cells than the header": f"b,{GOOD_CELLS},extra\n",
+    "fewer cells than the header": "b,daily\n",
+    "a stray quote": f'b,"dai"ly,{GOOD_CELLS.split(",", 1)[1]}\n',
+    "bytes that are not UTF-8": f"b\udcff,{GOOD_CELLS}\n",
+    "a line over DuckDB's longest": "b," + "x" * 1_100_000 + "\n",
+}
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("bad", list(ROWS_DUCKDB_CANNOT_READ), ids=list(ROWS_DUCKDB_CANNOT_READ))
+def test_a_csv_row_duckdb_cannot_read_gets_the_python_engine_s_row_in_its_place(bad: str, threads: int) -> None:
+    """DuckDB stops at such a row; the Python engine scores the rest, so nothing is lost or out of order."""
+    good = [f"r{number},{GOOD_CELLS}\n" for number in range(40_000)]
+    text = HEADER + "".join(good[:30_000]) + ROWS_DUCKDB_CANNOT_READ[bad] + "".join(good[30_000:])
+    data = text.encode("utf-8", "surrogateescape")
+    for output_format in ("jsonl", "csv"):
+        expected, expected_summary = python_engine(data.decode("utf-8", "replace"), "csv", output_format)
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "rows.csv"
+            path.write_bytes(data)
+            out = io.BytesIO()
+            options: dict[str, Any] = {"threads": threads, "memory_limit": "256MB"}
+            summary = batch_duckdb.run(
+                QUESTIONNAIRE, str(path), out, input_format="csv", output_format=output_format, **options
+            )
+        assert out.getvalue().decode("utf-8") == expected
+        assert (summary.levels, summary.errors) == (expected_summary.levels, expected_summary.errors)
+
+
+def test_a_csv_row_duckdb_cannot_read_is_in_its_place_in_parquet_output_too(tmp_path: Path) -> None:
+    pyarrow_parquet = pytest.importorskip("pyarrow.parquet")
+    rows = [f"r{number},{GOOD_CELLS}\n" for number in range(20_000)]
+    text = HEADER + "".join(rows[:100]) + ROWS_DUCKDB_CANNOT_READ["more cells than the header"] + "".join(rows[100:])
     path = tmp_path / "rows.csv"
-    path.write_text("id,frequency\n" + "a,daily\n" * 40_000 + "b,daily,extra\n", encoding="utf-8")
-    result = run_cli("batch", str(path), "--engine", "duckdb", "--threads", "1")
-    assert result.exit_code == 2
-    assert "DuckDB cannot read this file" in result.stderr
-    assert "Traceback" not in result.stderr
+    path.write_text(text, encoding="utf-8")
+    out = io.BytesIO()
+    summary = batch_duckdb.run(
+        QUESTIONNAIRE, str(path), out, input_format="csv", output_format="parquet", threads=2, memory_limit="256MB"
+    )
+    expected, expected_summary = python_engine(text, "csv", "csv")
+    table = pyarrow_parquet.read_table(io.BytesIO(out.getvalue()))
+    got = [{key: "" if value is None else str(value) for key, value in row.items()} for row in table.to_pylist()]
+    assert got == list(csv.DictReader(io.StringIO(expected)))
+    assert (summary.levels, summary.errors, summary.written) == (
+        expected_summary.levels,
+        expected_summary.errors,
+        20_001,
+    )
+
+
+def test_a_csv_row_with_extra_cells_is_one_error_row_from_either_engine(run_cli: Run, tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    path.write_text(HEADER + f"a,{GOOD_CELLS}\nb,{GOOD_CELLS},extra\nc,{GOOD_CELLS}\n", encoding="utf-8")
+    python = run_cli("batch", str(path))
+    engine = run_cli("batch", str(path), "--engine", "duckdb")
+    assert engine.exit_code == python.exit_code == 2
+    assert engine.stdout == python.stdout
+    assert json.loads(engine.stdout.splitlines()[1])["error"] == "row 3: the row has more cells than the header"
+    assert engine.stderr.endswith(python.stderr)
+    assert "The Python engine scores the rest, from row 2." in engine.stderr
+
+
+def cells_over_the_python_readers_limit(*, lines: int) -> str:
+    """Rows with a cell over the CSV field limit (one of `lines` lines), and one at the limit, among good rows."""
+    limit = csv.field_size_limit()
+    long = "\n".join(["w" * (limit + 1), *(["v"] * (lines - 1))])
+    rest = GOOD_CELLS.split(",", 1)[1]
+    rows = [f'"{long}",{GOOD_CELLS}', f"y,{'z' * limit},{rest}", f'b,"{long}",{rest}']
+    return HEADER + "".join(f"r{number},{GOOD_CELLS}\n{row}\n" for number, row in enumerate(rows))
+
+
+@pytest.mark.parametrize("lines", [1, 3], ids=["on one line", "on a row of several lines"])
+@pytest.mark.parametrize("threads", [1, 2])
+def test_a_csv_cell_too_large_for_the_python_reader_gives_the_same_rows_from_either_engine(
+    threads: int, lines: int
+) -> None:
+    """The Python reader makes it an error row, and on a row of several lines goes on from the next line."""
+    text = cells_over_the_python_readers_limit(lines=lines)
+    for output_format in ("jsonl", "csv"):
+        expected, expected_summary = python_engine(text, "csv", output_format)
+        got, got_summary = duckdb_engine(text, "csv", output_format, threads=threads)
+        assert got == expected
+        assert (got_summary.levels, got_summary.errors) == (expected_summary.levels, expected_summary.errors)
+    limit = csv.field_size_limit()
+    assert f"row 3: this row cannot be read (field larger than field limit ({limit}))" in expected
+
+
+def test_ctrl_c_on_the_duckdb_engine_says_how_many_rows_the_output_holds(
+    run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kratom_check.batch.arrow_write import TextWriter
+
+    real = TextWriter.write
+    calls = [0]
+
+    def write(self: TextWriter, rows: Any, numbered: bool) -> None:
+        calls[0] += 1
+        if calls[0] == 2:
+            raise KeyboardInterrupt
+        real(self, rows, numbered)
+
+    monkeypatch.setattr(TextWriter, "write", write)
+    path = tmp_path / "rows.csv"
+    path.write_text(HEADER + "".join(f"r{number},{GOOD_CELLS}\n" for number in range(40_000)), encoding="utf-8")
+    result = run_cli("batch", str(path), "--engine", "duckdb", "--threads", "1", "--format", "csv")
+    assert result.exit_code == 130
+    written = len(result.stdout.splitlines()) - 1  # the header
+    assert 0 < written < 40_000
+    assert result.stderr == (
+        f"\nStopped after {written} rows. The results written are incomplete: the rest of the input was not scored.\n"
+    )
+
+
+@pytest.mark.parametrize(("input_format", "output_format"), [("csv", "csv"), ("csv", "parquet"), ("jsonl", "jsonl")])
+def test_a_real_ctrl_c_on_the_duckdb_engine_counts_exactly_the_rows_in_the_output(
+    tmp_path: Path, input_format: str, output_format: str
+) -> None:
+    import signal
+    import subprocess
+    import time
+
+    source = tmp_path / f"rows.{input_format}"
+    if input_format == "csv":
+        source.write_text(HEADER + "".join(f"r{n},{GOOD_CELLS}\n" for n in range(1_000_000)), encoding="utf-8")
+    else:
+        source.write_text(as_jsonl([{"id": f"r{n}", **GOOD} for n in range(600_000)]), encoding="utf-8")
+    output = tmp_path / f"out.{output_format}"
+    command = [sys.executable, "-m", "kratom_check", "batch", str(source), "--engine", "duckdb"]
+    with output.open("wb") as out:
+        process = subprocess.Popen([*command, "--format", output_format], stdout=out, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        while output.stat().st_size < 2_000_000 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    if output_format == "parquet":
+        written = pytest.importorskip("pyarrow.parquet").read_table(output).num_rows
+    else:
+        written = output.read_bytes().count(b"\n") - (output_format == "csv")  # the header
+    assert 0 < written < 600_000
+    assert stderr.decode() == (
+        f"\nStopped after {written} rows. The results written are incomplete: the rest of the input was not scored.\n"
+    )
 
 
 def test_several_threads_keep_the_rows_in_order() -> None:
@@ -258,7 +419,7 @@ def test_parquet_rows_score_the_same_whichever_engine_part_scores_them(
 
     def scored(**forced: str) -> list[dict[str, Any]]:
         for name, value in forced.items():
-            monkeypatch.setattr(batch_duckdb, name, value)
+            monkeypatch.setattr(duckdb_query, name, value)
         out = io.BytesIO()
         options: dict[str, Any] = {"threads": 1, "memory_limit": "256MB"}
         batch_duckdb.run(QUESTIONNAIRE, str(path), out, input_format="parquet", output_format="jsonl", **options)
@@ -294,6 +455,22 @@ def test_the_python_engine_says_parquet_needs_the_duckdb_engine(run_cli: Run, tm
     assert "--engine duckdb" in result.stderr
 
 
+def test_the_parquet_hint_does_not_ask_to_install_what_is_installed(run_cli: Run, tmp_path: Path) -> None:
+    result = run_cli("batch", str(tmp_path / "rows.parquet"))
+    assert result.stderr == "Error: Parquet needs the DuckDB engine: add --engine duckdb.\n"
+
+
+def test_the_parquet_hint_says_how_to_install_the_duckdb_engine_when_it_is_not(
+    run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    result = run_cli("batch", str(tmp_path / "rows.csv"), "--format", "parquet")
+    assert result.stderr == (
+        "Error: Parquet needs the DuckDB engine: add --engine duckdb "
+        "(install it with: pip install 'kratom-check[duckdb]').\n"
+    )
+
+
 def test_without_the_extra_the_duckdb_engine_says_how_to_install_it(
     run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -303,16 +480,6 @@ def test_without_the_extra_the_duckdb_engine_says_how_to_install_it(
     result = run_cli("batch", str(path), "--engine", "duckdb")
     assert result.exit_code == 2
     assert "pip install 'kratom-check[duckdb]'" in result.stderr
-    assert "Traceback" not in result.stderr
-
-
-def test_a_csv_row_with_extra_cells_is_a_clear_error_naming_the_python_engine(run_cli: Run, tmp_path: Path) -> None:
-    path = tmp_path / "rows.csv"
-    path.write_text("id,frequency\na,daily\nb,daily,extra\n", encoding="utf-8")
-    result = run_cli("batch", str(path), "--engine", "duckdb")
-    assert result.exit_code == 2
-    assert "DuckDB cannot read this file" in result.stderr
-    assert "without --engine duckdb" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -333,6 +500,53 @@ def test_a_memory_limit_duckdb_cannot_read_is_a_clear_error(run_cli: Run, tmp_pa
     result = run_cli("batch", str(path), "--engine", "duckdb", "--memory-limit", "lots")
     assert result.exit_code == 2
     assert "--memory-limit" in result.stderr
+
+
+def test_more_threads_than_a_few_per_core_is_a_clear_error(run_cli: Run, tmp_path: Path) -> None:
+    path = tmp_path / "rows.jsonl"
+    path.write_text(as_jsonl([GOOD]), encoding="utf-8")
+    result = run_cli("batch", str(path), "--engine", "duckdb", "--threads", "100000")
+    assert result.exit_code == 2
+    most = 4 * len(os.sched_getaffinity(0))
+    assert result.stderr.startswith(f"Error: --threads 100000 is more than this computer can use: at most {most}")
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("size", ["-1GB", "-1"])  # DuckDB itself takes -1 as no limit at all
+def test_a_negative_memory_limit_gets_its_own_message(run_cli: Run, tmp_path: Path, size: str) -> None:
+    path = tmp_path / "rows.csv"
+    path.write_text("id,frequency\na,daily\n", encoding="utf-8")
+    result = run_cli("batch", str(path), "--engine", "duckdb", "--memory-limit", size)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: --memory-limit {size} is below zero.")
+
+
+def test_a_memory_limit_is_echoed_with_its_control_characters_shown(run_cli: Run, tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    path.write_text("id,frequency\na,daily\n", encoding="utf-8")
+    result = run_cli("batch", str(path), "--engine", "duckdb", "--memory-limit", "1\x1b[2JKB")
+    assert "\x1b" not in result.stderr
+
+
+def test_a_memory_limit_too_small_to_start_gets_its_own_message_not_the_file_s(run_cli: Run, tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    path.write_text("id,frequency\na,daily\n", encoding="utf-8")
+    result = run_cli("batch", str(path), "--engine", "duckdb", "--memory-limit", "1MB")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: --memory-limit 1MB is too small: the DuckDB engine needs at least 16MB")
+    assert "cannot read this file" not in result.stderr
+
+
+def test_running_out_of_memory_names_the_memory_limit_not_the_file(
+    run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(duckdb_settings, "LEAST_MEMORY", 1)  # let a limit through that is too small for the run
+    path = tmp_path / "rows.csv"
+    path.write_text(as_csv([{"id": str(number), **GOOD} for number in range(2000)], ["id", *GOOD]), encoding="utf-8")
+    result = run_cli("batch", str(path), "--engine", "duckdb", "--threads", "1", "--memory-limit", "2MB")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: DuckDB needs more memory than --memory-limit 2MB allows")
+    assert "cannot read this file" not in result.stderr
 
 
 def test_parquet_is_not_written_to_a_terminal(run_cli: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

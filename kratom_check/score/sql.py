@@ -13,7 +13,7 @@ plus the warning signs and cautions, or the problem kinds of an invalid row. Its
 - `totals`, `ranked`: each area's points, and the ranks each area, the areas together and the rules reach.
 - the last SELECT: level ids, the warning signs and cautions, and the error column.
 
-The batch engine (commands/batch_duckdb.py) takes the fast path only and trusts the query for rows
+The batch engine (batch/duckdb_engine.py) takes the fast path only and trusts the query for rows
 where every answer is exactly choice ids (`kc:sure`); anything else is scored by the Python scorer,
 so its output is the Python engine's, row for row. A query exported for another engine uses it all.
 """
