@@ -36,24 +36,20 @@ def test_an_empty_answer_does_not_hide_the_risky_answers_after_it(tmp_path: Path
     assert second["factors"]["other_substances"] == "high"  # type: ignore[index]
 
 
-def test_a_cell_with_a_stray_separator_reads_as_its_choices(tmp_path: Path) -> None:
+def csv_row(tmp_path: Path, cells: str) -> dict[str, object]:
+    """The result of one CSV row of the needed questions."""
     path = tmp_path / "cells.csv"
-    path.write_text(
-        "id,symptoms,frequency,duration,amount,product_forms,co_use,liver_conditions\n"
-        "c,none,daily;,over_1_year,small,leaf;,none,none\n",
-        encoding="utf-8",
-    )
+    path.write_text(f"id,symptoms,frequency,duration,amount,product_forms,co_use,liver_conditions\n{cells}\n", encoding="utf-8")
     (row,) = batch(path)
+    return row
+
+
+def test_a_cell_with_a_stray_separator_reads_as_its_choices(tmp_path: Path) -> None:
+    row = csv_row(tmp_path, "c,none,daily;,over_1_year,small,leaf;,none,none")
     assert row["level"] == "moderate"
     assert "error" not in row
 
 
 def test_a_cell_of_a_separator_alone_is_an_error_row_not_a_crash(tmp_path: Path) -> None:
-    path = tmp_path / "cells.csv"
-    path.write_text(
-        "id,symptoms,frequency,duration,amount,product_forms,co_use,liver_conditions\n"
-        "d,none,daily,over_1_year,small,;,none,none\n",
-        encoding="utf-8",
-    )
-    (row,) = batch(path)
+    row = csv_row(tmp_path, "d,none,daily,over_1_year,small,;,none,none")
     assert "'product_forms': ';' is not a choice" in str(row["error"])
