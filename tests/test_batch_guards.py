@@ -39,7 +39,8 @@ def test_an_empty_answer_does_not_hide_the_risky_answers_after_it(tmp_path: Path
 def csv_row(tmp_path: Path, cells: str) -> dict[str, object]:
     """The result of one CSV row of the needed questions."""
     path = tmp_path / "cells.csv"
-    path.write_text(f"id,symptoms,frequency,duration,amount,product_forms,co_use,liver_conditions\n{cells}\n", encoding="utf-8")
+    header = "id,symptoms,frequency,duration,amount,product_forms,co_use,liver_conditions"
+    path.write_text(f"{header}\n{cells}\n", encoding="utf-8")
     (row,) = batch(path)
     return row
 
