@@ -156,7 +156,7 @@ def _uuid(kind: str, assessment: Assessment, seed: str | None) -> str:
 
 
 def bundle(assessment: Assessment, questionnaire: Questionnaire, *, seed: str | None = None) -> dict[str, Any]:
-    from .plan import told_us
+    from .plan import plan
     from .text import area_rows
 
     response_url = _uuid("QuestionnaireResponse", assessment, seed)
@@ -194,7 +194,7 @@ def bundle(assessment: Assessment, questionnaire: Questionnaire, *, seed: str | 
                     ],
                     "text": assessment.level_title,
                 },
-                "rationale": " ".join([told_us(assessment, questionnaire), *area_rows(assessment, questionnaire)]),
+                "rationale": " ".join([plan(assessment, questionnaire).told_us, *area_rows(assessment, questionnaire)]),
             }
         ],
         "mitigation": " ".join(

@@ -2,7 +2,7 @@
 
 The renderers lay this out; they do not choose. Here the person's own finding is named first ("You told
 us"), cautions that speak about one topic become one item, items past the first few are folded to their
-first sentence and their next step, and a sentence already said is not said again.
+title and their next step, and a sentence already said is not said again.
 """
 
 from __future__ import annotations
@@ -40,7 +40,6 @@ class Item(NamedTuple):
     text: str
     next_step: str
     sources: tuple[str, ...]
-    severity: str
     folded: bool
     """Past the first few: shown as its title and its next step."""
 
@@ -143,7 +142,6 @@ def _items(assessment: Assessment, said: _Said) -> Iterable[Item]:
             text=text,
             next_step=step or first.next_step,  # an item always keeps its next step
             sources=tuple(sources),
-            severity=first.severity,
             folded=number > FULL_ITEMS,
         )
 
@@ -176,13 +174,8 @@ def told_us(assessment: Assessment, questionnaire: Questionnaire) -> str:
     for factor in sorted(reached, key=lambda f: (-rank[f.level], -f.score)):
         named = (answer_name(questionnaire, *pair, with_question=True) for pair in factor.raised_by)
         answers += [a for a in named if a not in answers]
-    if not answers:
+    if not answers:  # a rule with no warning-sign text set it, in a questionnaire that has one
         return _("You told us nothing that raised the result.")
-    return _told(answers)
-
-
-def _told(answers: Sequence[str]) -> str:
-    """ "You told us: a; b; c, and 2 more." """
     shown = answers[:TOLD_US_ANSWERS]
     more = len(answers) - len(shown)
     text = "; ".join(shown) + (_(", and {count} more").format(count=more) if more else "")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..i18n import N_, _
@@ -33,7 +33,6 @@ _HEADINGS = {
     "next_step": N_("Next step"),
     "question": N_("Question"),
     "answer": N_("Your answer"),
-    "sources_of": N_("Sources"),
     "since_last": N_("Since your last check ({date})"),
 }
 
@@ -52,22 +51,21 @@ def heading(key: str, questionnaire: Questionnaire | None = None) -> str:
     return _(_HEADINGS[key])
 
 
+def numbers(assessment: Assessment, keys: Iterable[str]) -> str:
+    """ "[1, 3, 4]": the report's numbers of these sources, in order, each once."""
+    return "[" + ", ".join(str(number) for number in sorted({assessment.source_number(key) for key in keys})) + "]"
+
+
 def refs(assessment: Assessment, line: Line) -> str:
-    return "[" + ", ".join(str(number) for number in sorted({assessment.source_number(k) for k in line.sources})) + "]"
+    return numbers(assessment, line.sources)
 
 
 def resource_text(item: ResourceLine) -> str:
     return f"{item.name}: {item.contact}. {item.text}"
 
 
-def refs_of(assessment: Assessment, lines: Sequence[Line]) -> str:
-    """ "[1, 3, 4]" for several lines together."""
-    numbers = sorted({assessment.source_number(key) for line in lines for key in line.sources})
-    return "[" + ", ".join(str(number) for number in numbers) + "]"
-
-
 def item_refs(assessment: Assessment, item: Item) -> str:
-    return "[" + ", ".join(str(number) for number in sorted({assessment.source_number(k) for k in item.sources})) + "]"
+    return numbers(assessment, item.sources)
 
 
 def item_body(item: Item) -> str:
@@ -78,14 +76,6 @@ def item_body(item: Item) -> str:
 def own_sign_note() -> str:
     """Said after a safety-net line that names one of the person's own signs."""
     return _("(you have one)")
-
-
-def source_numbers(assessment: Assessment, lines: Sequence[Line]) -> str:
-    """ "Sources: 3, 4" for lines that cite them: said once, after the text, not in the middle of it."""
-    numbers: list[int] = []
-    for line in lines:
-        numbers += [n for key in line.sources if (n := assessment.source_number(key)) not in numbers]
-    return f"{heading('sources_of')}: " + ", ".join(str(number) for number in sorted(numbers)) if numbers else ""
 
 
 def made_text(assessment: Assessment) -> str:
@@ -178,9 +168,14 @@ def recap_lines(assessment: Assessment) -> list[str]:
     return lines
 
 
-def source_text(source: Source) -> str:
+def source_description(source: Source) -> str:
+    """A source as a reader names it: title, publisher and year (its link goes after)."""
     year = _("undated") if source.year is None else source.year
-    return f"{source.title}. {source.publisher}, {year}. {source.url}"
+    return f"{source.title}. {source.publisher}, {year}."
+
+
+def source_text(source: Source) -> str:
+    return f"{source_description(source)} {source.url}"
 
 
 def area_rows(assessment: Assessment, questionnaire: Questionnaire) -> list[str]:
@@ -299,7 +294,8 @@ def layout(assessment: Assessment, questionnaire: Questionnaire) -> list[Entry |
             body = f"{line.text} {own_sign_note()}" if own else line.text
             # The list's source numbers follow it on a line of their own: each sign line stays short.
             entries.append(Entry((((body, "bold" if own else ""),),), "!" if own else "-"))
-        entries.append(Entry((((refs_of(assessment, assessment.safety_net), "dim"),),)))
+        cited_keys = (key for line in assessment.safety_net for key in line.sources)
+        entries.append(Entry((((numbers(assessment, cited_keys), "dim"),),)))
     if said.items:
         add_heading("cautions")
         for number, item in enumerate(said.items, 1):
@@ -336,15 +332,8 @@ def layout(assessment: Assessment, questionnaire: Questionnaire) -> list[Entry |
 
     for number, (_key, source) in enumerate(without_clinician(assessment).sources, 1):
         # The link on a line of its own, never broken: a reader copies or opens it whole.
-        described = source_text(source)[: -len(source.url)].rstrip()
-        entries.append(Entry((((described, "dim"),), ((source.url, LINK),)), f"{number}."))
+        entries.append(Entry((((source_description(source), "dim"),), ((source.url, LINK),)), f"{number}."))
     return entries
-
-
-def source_numbers_of(assessment: Assessment, keys: Sequence[str]) -> str:
-    """ "Sources: 3, 4" for an item's source keys."""
-    numbers = sorted({assessment.source_number(key) for key in keys})
-    return f"{heading('sources_of')}: " + ", ".join(str(number) for number in numbers) if numbers else ""
 
 
 def _marker_width(entries: Sequence[Entry | None], index: int) -> int:
