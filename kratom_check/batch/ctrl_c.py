@@ -39,6 +39,11 @@ def watching() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
+def pressed() -> bool:
+    """Whether Ctrl-C was pressed while watching (and not raised yet): cheap enough to ask once a row."""
+    return _State.pressed
+
+
 def check() -> None:
     """Raise the Ctrl-C remembered (once)."""
     if _State.pressed:

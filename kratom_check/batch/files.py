@@ -5,7 +5,7 @@ it cannot read exactly to the Python engine."""
 from __future__ import annotations
 
 import sys
-from contextlib import suppress
+from contextlib import nullcontext, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TextIO
 
@@ -42,13 +42,19 @@ def score_file(
     size = 0 if file == "-" else Path(file).stat().st_size
     stream = open_text(raw)
     out = buffered_stdout()
+    from .ctrl_c import watching
+
+    # From a file, Ctrl-C is taken between rows, so the rows counted are exactly the rows written. Standard
+    # input keeps Python's own handler: a run waiting there for a row must still stop at once.
+    watched = watching() if file != "-" else nullcontext()
     try:
-        if size >= PROGRESS_FROM_BYTES and sys.stderr.isatty():
-            _with_progress(model, stream, raw, size, input_format, output_format, out, summary)
-        else:
-            python_engine.run(
-                model, stream, out, input_format=input_format, output_format=output_format, summary=summary
-            )
+        with watched:
+            if size >= PROGRESS_FROM_BYTES and sys.stderr.isatty():
+                _with_progress(model, stream, raw, size, input_format, output_format, out, summary)
+            else:
+                python_engine.run(
+                    model, stream, out, input_format=input_format, output_format=output_format, summary=summary
+                )
         out.flush()
     except KeyboardInterrupt:
         with suppress(OSError, ValueError):

@@ -49,11 +49,14 @@ def score_rows(
 ) -> Summary:
     """Score each row read and write its result row."""
     from ..score.fast import RowScorer
+    from .ctrl_c import check, pressed
 
     score = RowScorer(questionnaire).score
     summary = Summary() if summary is None else summary
     levels = summary.levels
     for number, data, problem in rows:  # the loop batch spends its time in: the common row stays inline
+        if pressed():  # Ctrl-C while watched: stop between rows, each one written whole and counted
+            check()
         if problem is None and type(data) is dict:
             row_id = data.pop(ID_COLUMN, None)
             try:
