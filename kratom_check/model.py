@@ -33,6 +33,9 @@ REQUIRED = Spec(required=True)
 """A field a file must give, though the class gives it a default: a named tuple's fields with defaults
 must come last, and the file format lists its fields in reading order."""
 Id = Annotated[str, Spec(pattern=ID_PATTERN, max_length=64)]
+CHOICE_ID_PATTERN = r"^[a-z0-9][a-z0-9_]*$"
+ChoiceId = Annotated[str, Spec(pattern=CHOICE_ID_PATTERN, max_length=64)]
+"""A choice id may also be a number, like a ruler's 0 to 10."""
 Text = Annotated[str, Spec(strip_whitespace=True, min_length=1, pattern=TEXT_PATTERN)]
 SourceKeys = Annotated[tuple[Id, ...], Spec(min_length=1)]
 Version = Annotated[str, Spec(pattern=r"^\d+\.\d+\.\d+$")]
@@ -53,8 +56,8 @@ class Condition(NamedTuple):
     all_: Annotated[tuple[Condition, ...], Spec(min_length=1)] | None = None
     not_: Condition | None = None
     answer: Id | None = None
-    is_: Annotated[tuple[Id, ...], Spec(min_length=1, one_or_list=True)] | None = None
-    includes: Annotated[tuple[Id, ...], Spec(min_length=1, one_or_list=True)] | None = None
+    is_: Annotated[tuple[ChoiceId, ...], Spec(min_length=1, one_or_list=True)] | None = None
+    includes: Annotated[tuple[ChoiceId, ...], Spec(min_length=1, one_or_list=True)] | None = None
 
     def children(self) -> tuple[Condition, ...]:
         if self.not_ is not None:
@@ -69,7 +72,7 @@ class Condition(NamedTuple):
 
 
 class Choice(NamedTuple):
-    id: Id
+    id: ChoiceId
     label: Text
     points: dict[Id, Annotated[int, Spec(ge=0, le=100)]] = {}  # noqa: RUF012 - never mutated
     exclusive: bool = False
@@ -98,6 +101,25 @@ class Question(NamedTuple):
     short: Annotated[Text, Spec(description="A few words naming the question, for answer lists.")] | None = None
     ask_if: Condition | None = None
     since: Annotated[Version, Spec(description="The questionnaire version this question arrived in.")] | None = None
+    ruler: Annotated[bool, Spec(description="A 0-10 ruler of what matters to the person: never scored; shown last in the trend.")] = False
+    counts: Annotated[
+        bool,
+        Spec(
+            description=(
+                "false: what the person wants, never part of the level. Its choices give no points, and no rule "
+                "and no counted question's ask_if reads it."
+            )
+        ),
+    ] = True
+    adapted_from: Annotated[
+        Id, Spec(description="The source (a key of sources) this question's wording was adapted from.")
+    ] | None = None
+    licence: Annotated[Text, Spec(description="Why the adapted item may be adapted, as its source states it.")] | None = (
+        None
+    )
+    validated_for_kratom: Annotated[
+        bool, Spec(description="Whether the adapted item was validated for kratom; the clinician's page says so.")
+    ] | None = None
     choices: Annotated[tuple[Choice, ...], Spec(min_length=2, required=True)] = ()
 
     def choice(self, choice_id: str) -> Choice | None:
@@ -174,9 +196,12 @@ class Caution(NamedTuple):
     ) = None
 
 
-AdviceKind = Literal["act_now", "watch_for", "next_step", "ask_clinician", "good_to_know"]
-"""Where an advice line shows: the help-now block, the signs under the result, the steps, the
-questions, or the background every report ends with."""
+AdviceKind = Literal["act_now", "watch_for", "menu", "next_step", "ask_clinician", "good_to_know"]
+"""Where an advice line shows: the help-now block, the signs under the result, the steps that fit what the
+person wants (menu), the steps, the questions, or the background every report ends with."""
+
+MENU_STEPS = 3
+"""When a menu step fits what the person wants, 'What to do next' shows at most this many steps, menu first."""
 
 
 class Advice(NamedTuple):
@@ -186,7 +211,9 @@ class Advice(NamedTuple):
         Spec(
             description=(
                 "act_now: first of all, before the contacts; watch_for: the signs under the result in every "
-                "report; next_step and ask_clinician: what to do and ask; good_to_know: background at the end."
+                "report; menu: a step that fits what the person wants to do (when one shows, 'What to do next' "
+                "gives at most three steps, these first); next_step and ask_clinician: what to do and ask; "
+                "good_to_know: background at the end."
             )
         ),
     ]

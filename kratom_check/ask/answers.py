@@ -224,6 +224,9 @@ def _choice_id(lookup: ChoiceLookup, item: Any) -> str | None:
     if isinstance(item, bool):
         # YAML 1.1 reads unquoted yes/no as booleans; the person meant the choice id.
         item = "yes" if item else "no"
+    elif isinstance(item, int):
+        # A ruler's choices are the numbers 0 to 10; a file may write them unquoted.
+        item = str(item)
     if not isinstance(item, str):
         return None
     if item in lookup.ids:
@@ -309,7 +312,9 @@ def json_schema(questionnaire: Questionnaire) -> dict[str, Any]:
                 }
         else:
             # YAML reads unquoted yes/no as booleans; the contract accepts them for the yes and no ids.
-            schema = {"enum": [*ids, True, False] if {"yes", "no"} <= set(ids) else ids}
+            # YAML and JSON read an unquoted number as a number; a ruler accepts it for the id of its digits.
+            numbers = [int(choice_id) for choice_id in ids if choice_id.isdigit()]
+            schema = {"enum": [*ids, True, False] if {"yes", "no"} <= set(ids) else [*ids, *numbers]}
         properties[question.id] = {"description": description, **schema}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -30,10 +30,12 @@ from .. import model as definition
 from ..errors import shown
 from ..model import (
     ALIASES,
+    CHOICE_ID_PATTERN,
     ID_PATTERN,
     MODEL_TYPES,
     TEXT_PATTERN,
     Condition,
+    Question,
     Questionnaire,
     QuestionnaireFields,
     Spec,
@@ -192,6 +194,9 @@ def _describe(document: Document, exc: ValidationError) -> list[str]:
         elif error["type"] == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == ID_PATTERN:
             message = f"'{shown(error['input'])}' is not a valid id"
             message += " (use lowercase letters, digits and _, starting with a letter)"
+        elif error["type"] == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == CHOICE_ID_PATTERN:
+            message = f"'{shown(error['input'])}' is not a valid choice id"
+            message += " (use lowercase letters, digits and _, starting with a letter or a digit)"
         elif error["type"] == "missing":
             message = "this field is required"
         elif message.startswith("Value error, "):
@@ -284,6 +289,8 @@ def cross_check(model: Questionnaire) -> list[Problem]:
             for field, name in [("label", choice.label), *others]:
                 if ";" in name:
                     problems.append(((*c_path, field), _SEPARATOR_PROBLEM.format(name=shown(name, 80))))
+        problems += _provenance_problems(question, q_path, sources)
+        problems += _not_counted_problems(model, question, q_path)
         if question.ask_if is not None:
             problems += _check_condition(model, question.ask_if, (*q_path, "ask_if"), allowed_questions=seen)
             if _raises_the_level(model, question.id):
@@ -331,6 +338,55 @@ def cross_check(model: Questionnaire) -> list[Problem]:
         for c_index, code in enumerate(getattr(item, "regions", None) or ()):
             known((*path, "regions", c_index), code, region_codes, "region")
     problems += _placeholder_problems(model)
+    return problems
+
+
+PROVENANCE = ("adapted_from", "licence", "validated_for_kratom")
+RULER_CHOICES = [str(number) for number in range(11)]
+
+
+def _provenance_problems(question: Question, path: tuple[Any, ...], sources: list[str]) -> list[Problem]:
+    """An adapted question says what it was adapted from, under which licence, and whether it was validated
+    for kratom: the clinician's page prints all three, so one alone would mislead."""
+    given = [field for field in PROVENANCE if getattr(question, field) is not None]
+    if not given:
+        return []
+    problems: list[Problem] = [
+        ((*path, field), f"an adapted question needs '{field}' too ({', '.join(PROVENANCE)} go together)")
+        for field in PROVENANCE
+        if field not in given
+    ]
+    if question.adapted_from is not None and question.adapted_from not in sources:
+        problems.append(
+            ((*path, "adapted_from"), f"unknown source '{question.adapted_from}' (known: {', '.join(sources)})")
+        )
+    return problems
+
+
+def _not_counted_problems(model: Questionnaire, question: Question, path: tuple[Any, ...]) -> list[Problem]:
+    """A question about what the person wants (counts: false, and every ruler) can never move a level: it gives
+    no points, no rule reads it, and no counted question is asked or skipped because of it."""
+    problems: list[Problem] = []
+    if question.ruler:
+        if question.counts:
+            problems.append(((*path, "counts"), "a ruler is never scored: give it 'counts: false'"))
+        if question.kind != "single" or list(question.choice_ids) != RULER_CHOICES:
+            problems.append(((*path, "choices"), "a ruler is a 'single' question with the choices 0 to 10, in order"))
+    if question.counts:
+        return problems
+    for c_index, choice in enumerate(question.choices):
+        if choice.points:
+            problems.append(((*path, "choices", c_index, "points"), "a question with 'counts: false' gives no points"))
+    readers = [(("rules", index, "when"), rule.when) for index, rule in enumerate(model.rules)] + [
+        (("questions", index, "ask_if"), other.ask_if)
+        for index, other in enumerate(model.questions)
+        if other.counts and other.ask_if is not None
+    ]
+    for reader_path, condition in readers:
+        if any(leaf.answer == question.id for leaf in condition.leaves()):
+            problems.append(
+                (reader_path, f"'{question.id}' has 'counts: false', so it cannot decide a level or a counted question")
+            )
     return problems
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from ..conditions import Answers, Test, compile_condition, holds
-from ..model import Condition, Question, Questionnaire, Source
+from ..model import MENU_STEPS, Condition, Question, Questionnaire, Source
 
 
 def highest_scores(questionnaire: Questionnaire) -> dict[str, int]:
@@ -273,7 +273,7 @@ def score(questionnaire: Questionnaire, answers: Answers) -> Assessment:
     )
     shown_topics = {caution.topic for caution in cautions if caution.topic}
     topic_titles = tuple((topic.id, topic.title) for topic in questionnaire.topics if topic.id in shown_topics)
-    next_steps, ask = of_kind("next_step"), of_kind("ask_clinician")
+    next_steps, ask = _what_to_do_next(of_kind("menu"), of_kind("next_step"), of_kind("ask_clinician"))
     shown = [item for item in questionnaire.resources if applies(item.levels, None)]
     lead = tuple(
         ResourceLine(item.id, item.text, item.sources, item.name, item.contact)
@@ -346,6 +346,25 @@ def score(questionnaire: Questionnaire, answers: Answers) -> Assessment:
         warning_answers=warning_answers,
         own_signs=own_signs,
         topic_titles=topic_titles,
+    )
+
+
+def _what_to_do_next(
+    menu: tuple[Cited, ...], steps: tuple[Cited, ...], ask: tuple[Cited, ...]
+) -> tuple[tuple[Cited, ...], tuple[Cited, ...]]:
+    """The steps and the questions for a clinician. When steps fit what the person wants to do, they come
+    first and the list stops at MENU_STEPS, so the few steps that fit are not lost among general ones."""
+    if not menu:
+        return steps, ask
+    texts: set[str] = set()
+    kept: list[tuple[bool, Cited]] = []
+    for is_question, line in [*((False, line) for line in (*menu, *steps)), *((True, line) for line in ask)]:
+        if line.text not in texts and len(kept) < MENU_STEPS:
+            texts.add(line.text)
+            kept.append((is_question, line))
+    return (
+        tuple(line for is_question, line in kept if not is_question),
+        tuple(line for is_question, line in kept if is_question),
     )
 
 
