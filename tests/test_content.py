@@ -59,9 +59,18 @@ CONTRACT: dict[str, tuple[str, tuple[str, ...]]] = {
         ),
     ),
     "withdrawal_when_stopping": ("single", ("yes", "no", "not_tried")),
+    "withdrawal_signs": ("multiple", ("aches", "poor_sleep", "runny_nose", "cranky", "cravings", "other")),
+    "urges": ("yes_no", ("yes", "no")),
+    "led_to_problems": ("yes_no", ("yes", "no")),
+    "missed_duties": ("yes_no", ("yes", "no")),
+    "others_worried": ("yes_no", ("yes", "no")),
+    "could_not_cut_down": ("yes_no", ("yes", "no")),
     "clinician_support": ("yes_no", ("yes", "no")),
     "pregnancy": ("single", ("yes", "no", "not_applicable")),
     "pregnancy_detail": ("multiple", ("pregnant", "breastfeeding")),
+    "goal": ("single", ("safer", "cut_down", "stop", "not_sure", "rather_not_say")),
+    "importance": ("single", tuple(str(number) for number in range(11))),
+    "confidence": ("single", tuple(str(number) for number in range(11))),
 }  # fmt: skip
 ADDED_IN_1_1 = {
     "medicine_kinds", "pregnancy_detail", "amount.not_in_grams", "symptoms.slow_breathing", "symptoms.chest_pain",
@@ -70,6 +79,10 @@ ADDED_IN_1_1 = {
 ADDED_IN_1_2 = {
     "drinks_alcohol", "opioids.released_recently", "medicine_kinds.methadone_buprenorphine",
     "medicine_kinds.antipsychotics", "co_use.cannabis", "product_forms.tablets",
+}  # fmt: skip
+ADDED_IN_1_3 = {
+    "withdrawal_signs", "urges", "led_to_problems", "missed_duties", "others_worried", "could_not_cut_down", "goal",
+    "importance", "confidence",
 }  # fmt: skip
 
 # Source keys of shared/evidence.md (revision 2), plus sources found with the search tool (named in
@@ -85,6 +98,8 @@ EVIDENCE_KEYS = {
     "lifeline988",
 }  # fmt: skip
 SEARCHED_KEYS = {"fda_heavy_metals2019"}
+# Questionnaire 1.3.0: the design reference of the dependence questions (docs/content.md, "Questionnaire 1.3.0").
+DESIGN_KEYS = {"nida_nm_assist"}
 # Revision 3 of the brief and evidence-sources-3.md (docs/content.md, "Secondary facts checked (revision 3)").
 REVISION_3_KEYS = {
     "samhsa_naltrexone", "oasas_moud", "asam_patient_guide2020", "nysdoh_preg_oud", "binswanger2007", "merrall2010",
@@ -97,7 +112,8 @@ REGION_KEYS = {  # official pages for other countries' help numbers: docs/conten
     "nidirect_poisoning", "gob_mx_911", "au_aod_hotline",
 }  # fmt: skip
 
-GENERIC_WORDS = {"yes", "no"}  # the yes/no question kind's own vocabulary
+GENERIC_WORDS = {"yes", "no", "other"} | {str(number) for number in range(11)}
+"""The yes/no question kind's own vocabulary, a common word, and a ruler's numbers."""
 
 
 def test_questionnaire_has_every_contract_question_and_choice(questionnaire: Questionnaire) -> None:
@@ -110,9 +126,11 @@ def test_additions_to_the_contract_say_which_version_they_arrived_in(questionnai
     marked = {question.id for question in questions if question.since} | {
         f"{question.id}.{choice.id}" for question in questions for choice in question.choices if choice.since
     }
-    assert marked == ADDED_IN_1_1 | ADDED_IN_1_2
+    assert marked == ADDED_IN_1_1 | ADDED_IN_1_2 | ADDED_IN_1_3
     for question in questionnaire.questions:
-        assert question.since in (None, "1.1.0", "1.2.0"), question.id
+        assert question.since in (None, "1.1.0", "1.2.0", "1.3.0"), question.id
+        if question.id in ADDED_IN_1_3:
+            assert question.since == "1.3.0" and not question.required, question.id
         for choice in question.choices:
             if f"{question.id}.{choice.id}" in ADDED_IN_1_2:
                 assert choice.since == "1.2.0", choice.id
@@ -215,7 +233,7 @@ def test_median_reading_grade_is_6_or_below(questionnaire: Questionnaire) -> Non
 
 
 def test_every_source_is_from_the_evidence_brief_or_documented_search(questionnaire: Questionnaire) -> None:
-    assert set(questionnaire.sources) <= EVIDENCE_KEYS | SEARCHED_KEYS | REGION_KEYS | REVISION_3_KEYS
+    assert set(questionnaire.sources) <= EVIDENCE_KEYS | SEARCHED_KEYS | REGION_KEYS | REVISION_3_KEYS | DESIGN_KEYS
 
 
 def test_every_region_source_is_cited_in_the_help_by_country_table() -> None:
@@ -231,7 +249,8 @@ def test_every_source_is_cited_somewhere() -> None:
     )  # fmt: skip
     regional = tuple(region.resources for region in every_country.regions)
     cited = {key for section in (*lines, *regional) for item in section for key in item.sources}
-    assert set(every_country.sources) == cited
+    adapted_from = {question.adapted_from for question in every_country.questions if question.adapted_from}
+    assert set(every_country.sources) == cited | adapted_from
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kratom_check.model import Question, Questionnaire
+from kratom_check.model import MENU_STEPS, Question, Questionnaire
 from kratom_check.score.reference import Assessment, score
 
 from . import reference
@@ -89,9 +89,38 @@ def test_advice_appears_exactly_when_its_condition_and_levels_hold(
         for item in questionnaire.advice
         if (item.levels is None or level in item.levels) and (item.when is None or reference.holds(item.when, chosen))
     ]
+    menu = [item for item in shown if item.kind == "menu"]
     for kind, section in ADVICE_SECTIONS.items():
         lines = getattr(assessment, section)
+        if menu and kind in ("next_step", "ask_clinician"):
+            continue  # what fits the person's wish comes first, and the list is cut (the next test)
         assert [line.id for line in lines] == [item.id for item in shown if item.kind == kind], kind
+
+
+@EACH
+@given(data=st.data())
+def test_when_a_step_fits_what_the_person_wants_the_steps_start_with_it_and_stop_at_three(
+    questionnaire: Questionnaire, data: st.DataObject
+) -> None:
+    chosen, assessment = draw_assessment(questionnaire, data)
+    level = reference.overall_level(questionnaire, chosen)
+    shown = [
+        item
+        for item in questionnaire.advice
+        if (item.levels is None or level in item.levels) and (item.when is None or reference.holds(item.when, chosen))
+    ]
+    in_order = [item for kind in ("menu", "next_step", "ask_clinician") for item in shown if item.kind == kind]
+    given_ids = [line.id for line in (*assessment.next_steps, *assessment.ask_clinician)]
+    if not any(item.kind == "menu" for item in shown):
+        assert given_ids == [item.id for item in in_order if item.kind != "menu"]
+        return
+    texts: list[str] = []
+    expected: list[str] = []
+    for item in in_order:
+        if item.text not in texts:
+            texts.append(item.text)
+            expected.append(item.id)
+    assert given_ids == expected[:MENU_STEPS]
 
 
 @EACH

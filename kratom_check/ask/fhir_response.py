@@ -14,6 +14,8 @@ from ..model import Question, Questionnaire
 
 CODE_SYSTEM = "urn:kratom-check"
 HELP = ".help"
+PROVENANCE = ".provenance"
+"""The display item under an adapted question that says where it came from; shown, never answered."""
 """A help item's linkId is its question's id and this: a dot is never in a question id, so none can clash."""
 READ_STATUSES = ("completed", "amended", "in-progress", "stopped")
 """QuestionnaireResponse statuses whose answers are scored; entered-in-error is refused."""
@@ -83,6 +85,8 @@ def read_response(resource: dict[str, Any], questionnaire: Questionnaire) -> Res
         if link.removesuffix(HELP) in known and link.endswith(HELP):
             problems.extend(_help_problems(item, link))
             continue  # a help text, shown and not answered
+        if link.removesuffix(PROVENANCE) in known and link.endswith(PROVENANCE):
+            continue  # where an adapted question came from: shown, not answered
         question = known.get(link)
         if question is None:
             unknown.append(link)
@@ -200,7 +204,8 @@ def _codes(item: dict[str, Any], question: Question, questionnaire: Questionnair
     nested = [
         link
         for child in children
-        if (link := child.get("linkId") if isinstance(child, dict) else None) != question.id + HELP
+        if (link := child.get("linkId") if isinstance(child, dict) else None)
+        not in (question.id + HELP, question.id + PROVENANCE)
     ]
     for child in children:
         if isinstance(child, dict) and child.get("linkId") == question.id + HELP:

@@ -315,9 +315,13 @@ class Interview:
         counter = _("Question {position} of {total}").format(position=position, total=len(applicable))
         console.print(f"[dim]{escape(counter)}[/dim]")
         console.print(f"[bold]{escape(question.text)}[/bold]")
-        digits = len(str(len(question.choices)))
-        for number, choice in enumerate(question.choices, 1):
-            console.print(_hanging(f"  {number:>{digits}}.", choice.label))
+        if question.ruler:
+            # The choices are the numbers themselves: one line, typed as they read.
+            console.print("  " + "  ".join(choice.label for choice in question.choices))
+        else:
+            digits = len(str(len(question.choices)))
+            for number, choice in enumerate(question.choices, 1):
+                console.print(_hanging(f"  {number:>{digits}}.", choice.label))
         if previous:
             picked = "; ".join(
                 f"{number}. {choice.label}"
@@ -326,7 +330,12 @@ class Interview:
             )
             kept = _("Your answer: {answer} (Enter keeps it)").format(answer=picked)
             console.print(escape(kept), style="cyan")
-        how = _("Type one or more numbers, like 1,3.") if question.kind == "multiple" else _("Type a number.")
+        if question.ruler:
+            how = _ruler_hint(question)
+        elif question.kind == "multiple":
+            how = _("Type one or more numbers, like 1,3.")
+        else:
+            how = _("Type a number.")
         extras = [
             _("{key} = why we ask").format(key=HELP),
             _("{key} = go back").format(key=self.keys.back),
@@ -399,6 +408,8 @@ def parse_typed(
     whole = _word_choice(question, typed.strip(), lookup)
     if whole is not None:
         return (whole,), None
+    if question.ruler:  # a ruler's numbers are its choices, never their positions
+        return (), _ruler_hint(question)
     parts = [part.strip() for part in typed.split(",")] if "," in typed else [typed.strip()]
     tokens: list[str] = []
     for part in parts:
@@ -423,6 +434,10 @@ def parse_typed(
     if exclusive and len(picked) > 1:
         return (), _('"{choice}" cannot be picked with other choices.').format(choice=exclusive[0])
     return tuple(picked), None
+
+
+def _ruler_hint(question: Question) -> str:
+    return _("Type a number from {low} to {high}.").format(low=question.choices[0].id, high=question.choices[-1].id)
 
 
 def _token_choice(question: Question, token: str, lookup: ChoiceLookup | None) -> str | None:

@@ -51,6 +51,14 @@ DOSING_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("sets a schedule", r"\bevery\s+\d+\s*(hours?|hrs?)\b"),
         ("gives a taper", r"\b(taper|tapering|wean|weaning)\b"),
         ("gives a taper", r"\b(reduce|cut|lower|decrease|drop)\b[^.!?]{0,30}\bby\s+\d+"),
+        # A plan to cut down or stop never sets how fast or by when: that is a taper too.
+        (
+            "sets a pace or a target",
+            r"\b(reduce|cut|cutting|lower|decrease|drop|stop|stopping|quit|quitting)\b[^.!?]{0,30}?"
+            r"\b(slowly|gradually|little by little|bit by bit|step by step|a little at a time|each week|every week|"
+            r"each day|every day|per week|by half|in half)\b",
+        ),
+        ("sets a pace or a target", r"\b(quit|stop|target)\s+date\b|\baim\s+(for|to)\b|\bgoal\s+of\s+\d"),
         # Spanish: the same advice in the words a Spanish report would use.
         (
             "bounds an amount",
@@ -71,6 +79,12 @@ DOSING_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("sets a schedule", r"\bcada\s+\d+\s*horas?\b"),
         ("gives a taper", r"\b(reducción|disminución|retiro)\s+gradual\b"),
         ("gives a taper", r"\b(reduzca|disminuya|baje)\b[^.!?]{0,30}\b(en\s+\d+|poco a poco)"),
+        (
+            "sets a pace or a target",
+            r"\b(reduzca|reducir|baje|bajar|deje|dejar)\b[^.!?]{0,30}?"
+            r"\b(poco a poco|gradualmente|despacio|cada semana|cada día|por semana|a la mitad)\b",
+        ),
+        ("sets a pace or a target", r"\bfecha\s+(para|de)\s+dejar\b|\bmeta\s+de\s+\d"),
     )
 )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from ..i18n import N_, _
-from ..model import Questionnaire
+from ..model import Question, Questionnaire
 from ..score.reference import Assessment
 
 HEADINGS = {
@@ -48,6 +48,19 @@ class AnswerRow(NamedTuple):
     question_id: str
     question: str
     chosen: tuple[Chosen, ...]
+    provenance: str | None = None
+    """For a question adapted from a screening tool: from what, and whether it was validated for kratom."""
+
+
+def provenance(question: Question, questionnaire: Questionnaire) -> str | None:
+    """'Adapted from …, not validated for kratom': a clinician weighs an adapted item by where it came from."""
+    if question.adapted_from is None:
+        return None
+    source = questionnaire.sources[question.adapted_from]
+    name = ", ".join(str(part) for part in (source.title, source.publisher, source.year) if part)
+    if question.validated_for_kratom:
+        return _("Adapted from {source}; validated for kratom.").format(source=name)
+    return _("Adapted from {source}; not validated for kratom.").format(source=name)
 
 
 def answer_rows(assessment: Assessment, questionnaire: Questionnaire) -> list[AnswerRow]:
@@ -61,7 +74,7 @@ def answer_rows(assessment: Assessment, questionnaire: Questionnaire) -> list[An
             choice = question.choice(choice_id)
             label = choice.label if choice is not None else choice_id
             items.append(Chosen(choice_id, label, (question_id, choice_id) in warnings))
-        rows.append(AnswerRow(question_id, question.text, tuple(items)))
+        rows.append(AnswerRow(question_id, question.text, tuple(items), provenance(question, questionnaire)))
     return rows
 
 

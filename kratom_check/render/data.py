@@ -123,6 +123,7 @@ def _clinician_dict(assessment: Assessment, questionnaire: Questionnaire) -> dic
                 "chosen": [
                     {"choice": item.choice_id, "label": item.label, "warning_sign": item.warning} for item in row.chosen
                 ],
+                **({"provenance": row.provenance} if row.provenance else {}),
             }
             for row in clinician.answer_rows(assessment, questionnaire)
         ],

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..ask.fhir_response import HELP
+from ..ask.fhir_response import HELP, PROVENANCE
 from ..ask.fhir_response import canonical as _canonical
 from ..ask.fhir_response import system as _system
 from ..ask.fhir_response import url as _url
@@ -26,6 +26,7 @@ ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemContro
 ITEM_CONTROL_SYSTEM = "http://hl7.org/fhir/questionnaire-item-control"
 OPTION_EXCLUSIVE = "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive"
 SHORT_TEXT = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-shortText"
+
 
 
 def _coding(questionnaire: Questionnaire, question_id: str, choice_id: str) -> dict[str, str]:
@@ -105,7 +106,8 @@ def _item(questionnaire: Questionnaire, question: Question, element: Element) ->
             option["extension"] = [{"url": OPTION_EXCLUSIVE, "valueBoolean": True}]
         options.append(option)
     item["answerOption"] = options
-    item["item"] = [
+    item["item"] = _provenance_items(questionnaire, question)
+    item["item"] += [
         {
             "linkId": question.id + HELP,
             "extension": [
@@ -121,6 +123,15 @@ def _item(questionnaire: Questionnaire, question: Question, element: Element) ->
         }
     ]
     return item
+
+
+def _provenance_items(questionnaire: Questionnaire, question: Question) -> list[dict[str, Any]]:
+    """An adapted question says, as the clinician's page does, where it came from and whether it was
+    validated for kratom: a display item under it, which a response never answers."""
+    from .clinician import provenance
+
+    text = provenance(question, questionnaire)
+    return [] if text is None else [{"linkId": question.id + PROVENANCE, "text": text, "type": "display"}]
 
 
 def questionnaire_resource(

@@ -116,7 +116,8 @@ def _clinician(assessment: Assessment, questionnaire: Questionnaire) -> str:
     mark = escape(clinician.warning_mark())
     rows = [
         (
-            escape(row.question),
+            escape(row.question)
+            + (f'<br><small class="provenance">{escape(row.provenance)}</small>' if row.provenance else ""),
             "; ".join(
                 f'<span class="warning">{escape(item.label)} ({mark})</span>' if item.warning else escape(item.label)
                 for item in row.chosen

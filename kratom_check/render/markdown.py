@@ -111,7 +111,8 @@ def _clinician_part(assessment: Assessment, questionnaire: Questionnaire) -> lis
     mark = clinician.warning_mark()
     for row in clinician.answer_rows(assessment, questionnaire):
         shown = "; ".join(f"**{item.label} ({mark})**" if item.warning else item.label for item in row.chosen)
-        lines.append(f"| {_cell(row.question)} | {_cell(shown)} |")
+        question = f"{row.question} ({row.provenance})" if row.provenance else row.question
+        lines.append(f"| {_cell(question)} | {_cell(shown)} |")
     lines += ["", f"## {clinician.heading('result')}", "", f"**{assessment.level_title}**", ""]
     lines += [f"- {row}" for row in area_rows(assessment, questionnaire)]
     lines.append("")

@@ -124,6 +124,9 @@ def _steps(question: Question, form: Form) -> tuple[list[str], ...]:
             )
         )
     column = name(question.id)
+    if form != "list" and all(choice_id.isdigit() for choice_id in question.choice_ids):
+        # A ruler's choices are numbers: a table may hold them as numbers, read as the ids of their digits.
+        column = f"CAST({column} AS VARCHAR)"
     multiple = question.kind == "multiple"
     exclusive = [choice.id for choice in question.choices if choice.exclusive]
     fast, sure = _column(question.id, "fast"), _column(question.id, "sure")
