@@ -68,3 +68,8 @@ def activate(language: str) -> None:
 
 def language() -> str:
     return _language
+
+
+def in_language(language: str, message: str) -> str:
+    """A message in a given language, whatever the run's: for outputs that carry every language at once."""
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True).gettext(message)

@@ -101,7 +101,9 @@ class Question(NamedTuple):
     short: Annotated[Text, Spec(description="A few words naming the question, for answer lists.")] | None = None
     ask_if: Condition | None = None
     since: Annotated[Version, Spec(description="The questionnaire version this question arrived in.")] | None = None
-    ruler: Annotated[bool, Spec(description="A 0-10 ruler of what matters to the person: never scored; shown last in the trend.")] = False
+    ruler: Annotated[
+        bool, Spec(description="A 0-10 ruler of what matters to the person: never scored; shown last in the trend.")
+    ] = False
     counts: Annotated[
         bool,
         Spec(
@@ -111,15 +113,16 @@ class Question(NamedTuple):
             )
         ),
     ] = True
-    adapted_from: Annotated[
-        Id, Spec(description="The source (a key of sources) this question's wording was adapted from.")
-    ] | None = None
-    licence: Annotated[Text, Spec(description="Why the adapted item may be adapted, as its source states it.")] | None = (
-        None
-    )
-    validated_for_kratom: Annotated[
-        bool, Spec(description="Whether the adapted item was validated for kratom; the clinician's page says so.")
-    ] | None = None
+    adapted_from: (
+        Annotated[Id, Spec(description="The source (a key of sources) this question was adapted from.")] | None
+    ) = None
+    licence: Annotated[Text, Spec(description="Why the item may be adapted, as its source states it.")] | None = None
+    validated_for_kratom: (
+        Annotated[
+            bool, Spec(description="Whether the adapted item was validated for kratom; the clinician's page says so.")
+        ]
+        | None
+    ) = None
     choices: Annotated[tuple[Choice, ...], Spec(min_length=2, required=True)] = ()
 
     def choice(self, choice_id: str) -> Choice | None:
@@ -191,8 +194,7 @@ class Caution(NamedTuple):
         | None
     ) = None
     topic: (
-        Annotated[Id, Spec(description="A topic id: cautions with the same topic show as one item in a report.")]
-        | None
+        Annotated[Id, Spec(description="A topic id: cautions with the same topic show as one item in a report.")] | None
     ) = None
 
 

@@ -36,7 +36,7 @@ def write(tmp_path: Path, text: str, name: str = "questions.yaml") -> Path:
 def test_validate_passes_the_packaged_questionnaire(run_cli: Run) -> None:
     result = run_cli("validate")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.endswith(": OK: 18 questions, 35 cautions\n")
+    assert result.stdout.endswith(": OK: 27 questions, 36 cautions\n")
     assert result.stderr == ""
 
 

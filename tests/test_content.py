@@ -130,7 +130,8 @@ def test_additions_to_the_contract_say_which_version_they_arrived_in(questionnai
     for question in questionnaire.questions:
         assert question.since in (None, "1.1.0", "1.2.0", "1.3.0"), question.id
         if question.id in ADDED_IN_1_3:
-            assert question.since == "1.3.0" and not question.required, question.id
+            assert question.since == "1.3.0", question.id
+            assert not question.required, question.id
         for choice in question.choices:
             if f"{question.id}.{choice.id}" in ADDED_IN_1_2:
                 assert choice.since == "1.2.0", choice.id

@@ -301,7 +301,7 @@ def test_another_kind_of_fhir_resource_is_refused(run_cli: Run) -> None:
 def test_every_question_has_a_help_item_with_the_help_item_control(run_cli: Run, questionnaire: Questionnaire) -> None:
     resource = exported(run_cli, "export", "fhir-questionnaire")
     for item, question in zip(resource["item"], questionnaire.questions, strict=True):
-        assert item["item"] == [
+        assert item["item"][:1] == [
             {
                 "linkId": f"{question.id}.help",
                 "extension": [
@@ -323,6 +323,22 @@ def test_every_question_has_a_help_item_with_the_help_item_control(run_cli: Run,
                 "type": "display",
             }
         ]
+
+
+def test_an_adapted_question_and_only_it_has_a_display_item_saying_where_it_came_from_in_each_language(
+    run_cli: Run, questionnaire: Questionnaire
+) -> None:
+    resource = exported(run_cli, "export", "fhir-questionnaire")
+    for item, question in zip(resource["item"], questionnaire.questions, strict=True):
+        notes = item["item"][1:]
+        if question.adapted_from is None:
+            assert notes == []
+            continue
+        (note,) = notes
+        assert (note["linkId"], note["type"]) == (f"{question.id}.provenance", "display")
+        assert note["text"].startswith("Adapted from ")
+        assert note["text"].endswith("; not validated for kratom.")
+        assert translations(note["_text"])["es"].endswith("; no validado para kratom.")
 
 
 def test_required_repeats_and_exclusive_choices_follow_the_questionnaire(
@@ -401,3 +417,15 @@ def test_the_response_built_from_the_export_is_a_valid_r4_questionnaire_response
     response = response_from(exported(run_cli, "export", "fhir-questionnaire"), yaml.safe_load(EXAMPLE_ANSWERS))
     validated = QuestionnaireResponse.model_validate(response)
     assert [item.linkId for item in validated.item or []] == [item["linkId"] for item in response["item"]]
+
+
+def test_a_response_that_echoes_an_adapted_question_s_provenance_item_is_read_as_if_it_did_not(
+    run_cli: Run, tmp_path: Path, answers_file: Callable[[str], Path]
+) -> None:
+    note = {"linkId": "urges.provenance", "text": "Adapted from …; not validated for kratom."}
+    urges = {**answer("urges", "yes"), "item": [note]}
+    response = example_response()
+    response["item"] = [*response["item"], note, urges]
+    path = write_json(tmp_path, response)
+    expected = json_report(run_cli, answers_file(EXAMPLE_ANSWERS + "urges: 'yes'\n"))
+    assert json_report(run_cli, path) == expected

@@ -44,7 +44,7 @@ def screen_lines(text: str) -> list[str]:
 
 def test_the_first_question_is_the_warning_sign_question(tmp_path: Path) -> None:
     child = spawn(cwd=tmp_path)
-    child.expect_exact("Question 1 of 15")
+    child.expect_exact("Question 1 of 21")
     child.expect_exact("In the past 2 weeks, have you noticed any of these?")
     child.close(force=True)
 
@@ -68,10 +68,10 @@ def test_a_sign_taken_back_at_the_warning_asks_the_question_again(tmp_path: Path
     answer(child, "1")
     child.expect_exact("Get help now")
     answer(child, "b")
-    child.expect_exact("Question 1 of 15")
+    child.expect_exact("Question 1 of 21")
     child.expect_exact("Your answer: 1. Yellow skin or yellow in the whites of the eyes (Enter keeps it)")
     answer(child, "15")
-    child.expect_exact("Question 2 of 15")
+    child.expect_exact("Question 2 of 21")
     child.close(force=True)
 
 
@@ -83,7 +83,7 @@ def test_b_goes_back_and_enter_keeps_the_answer_shown(tmp_path: Path) -> None:
     child.expect_exact("How often do you use kratom now?")
     child.expect_exact("Your answer: 3. Once a day (Enter keeps it)")
     answer(child, "")
-    child.expect_exact("Question 3 of 15")
+    child.expect_exact("Question 3 of 21")
     child.close(force=True)
 
 
@@ -108,7 +108,7 @@ def test_arrow_keys_and_backspace_edit_the_line(tmp_path: Path) -> None:
     child.expect_exact(PROMPT)
     child.send("5" + LEFT + "1")  # "15" typed as 5, left, 1
     child.send("9" + BACKSPACE + "\r")
-    child.expect_exact("Question 2 of 15")
+    child.expect_exact("Question 2 of 21")
     child.close(force=True)
 
 
@@ -118,7 +118,7 @@ def test_the_up_arrow_brings_back_an_earlier_answer(tmp_path: Path) -> None:
     answer(child, "2")
     child.expect_exact(PROMPT)
     child.send(UP + "\r")  # the line typed before: "2"
-    child.expect_exact("Question 4 of 15")
+    child.expect_exact("Question 4 of 21")
     child.close(force=True)
 
 

@@ -18,7 +18,8 @@ from kratom_check.model import Questionnaire
 
 NO_SIGN = "15"
 # Answers after the warning-sign question for someone with no warning sign (see test_interactive.WALK).
-REST = ["3", "4", "2", "1", "", "1", "1", "2", "2", "2", "8", "1", "1", "1", "2"]
+REST = ["3", "4", "2", "1", "", "1", "1", "2", "2", "2", "8", "1", "1", "", "", "", "", "", "1", "2", ""]
+# (the five optional dependence questions and the last one, what the person wants, are skipped with Enter)
 
 
 class Script:
@@ -227,7 +228,7 @@ def spanish_active() -> Iterable[None]:
 
 def test_a_follow_up_hidden_then_brought_back_at_the_review_is_asked_again(questionnaire: Questionnaire) -> None:
     """Alcohol off, then on again: the drinking question must be answered again, never left out."""
-    walk = [NO_SIGN, "2", "2", "1", "1", "", "", "1", "", "4", "2", "8", "", "", "", ""]
+    walk = [NO_SIGN, "2", "2", "1", "1", "", "", "1", "", "4", "2", "8", "", "", "", "", "", "", "", "", "", ""]
     outcome, screen = run(questionnaire, [*walk, "8", "7", "8", "1", "4", ""])
     assert outcome.answers["co_use"] == ("alcohol",)
     assert outcome.answers["alcohol_frequency"] == ("daily",)

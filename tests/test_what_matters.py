@@ -73,7 +73,8 @@ def test_every_dependence_question_adapted_from_a_screening_tool_states_its_prov
     adapted = [question for question in questionnaire.questions if question.adapted_from]
     assert len(adapted) == 5
     for question in adapted:
-        assert question.licence and question.validated_for_kratom is False
+        assert question.licence
+        assert question.validated_for_kratom is False
         assert question.adapted_from in questionnaire.sources
 
 
@@ -112,7 +113,8 @@ def test_the_fhir_questionnaire_carries_the_same_provenance_as_a_display_item(qu
     resource = fhir.questionnaire_resource(questionnaire)
     urges = next(item for item in resource["item"] if item["linkId"] == "urges")
     (note,) = [child for child in urges["item"] if child["linkId"] == "urges.provenance"]
-    assert note["type"] == "display" and note["text"].endswith("not validated for kratom.")
+    assert note["type"] == "display"
+    assert note["text"].endswith("not validated for kratom.")
     frequency = next(item for item in resource["item"] if item["linkId"] == "frequency")
     assert [child["linkId"] for child in frequency["item"]] == ["frequency.help"]
 
@@ -143,7 +145,8 @@ def test_the_level_never_depends_on_what_the_person_wants(questionnaire: Questio
 
 
 def test_validate_refuses_points_on_a_question_that_does_not_count(tmp_path: Path) -> None:
-    error = load_edited(tmp_path, "        label: Cut down\n", "        label: Cut down\n        points: {dependence: 1}\n")
+    points = "        label: Cut down\n        points: {dependence: 1}\n"
+    error = load_edited(tmp_path, "        label: Cut down\n", points)
     assert any("a question with 'counts: false' gives no points" in problem for problem in error.problems)
 
 
@@ -252,7 +255,7 @@ def test_each_dependence_sign_raises_the_dependence_area_and_three_make_it_moder
     signs = ["urges", "led_to_problems", "missed_duties", "others_worried", "could_not_cut_down"]
     scores = []
     for count in range(len(signs) + 1):
-        assessment = assess(questionnaire, {**base, **{sign: "yes" for sign in signs[:count]}})
+        assessment = assess(questionnaire, {**base, **dict.fromkeys(signs[:count], "yes")})
         dependence = next(factor for factor in assessment.factors if factor.id == "dependence")
         scores.append((dependence.score, dependence.level))
     assert [score for score, _ in scores] == [0, 1, 2, 3, 4, 5]
@@ -328,7 +331,8 @@ def test_the_exported_sql_reads_a_ruler_held_as_a_number_column(questionnaire: Q
     rows = {row[0]: row for row in connection.execute(export_query(questionnaire, "duckdb")).fetchall()}
     assert rows["a"][-1] == "'confidence': not a choice"
     expected = assess(questionnaire, {**STOPS_AFTER_7OH, "importance": 9, "confidence": 5})
-    assert rows["b"][1] == expected.level and rows["b"][-1] is None
+    assert rows["b"][1] == expected.level
+    assert rows["b"][-1] is None
 
 
 def test_batch_scores_a_row_with_rulers_given_as_numbers() -> None:
@@ -337,7 +341,8 @@ def test_batch_scores_a_row_with_rulers_given_as_numbers() -> None:
 
     out = io.StringIO()
     row = json.dumps({"id": 1, **STOPS_AFTER_7OH, "importance": 9, "confidence": 3})
-    summary = python_engine.run(loader.load(), io.StringIO(row + "\n"), out, input_format="jsonl", output_format="jsonl")
+    rows = io.StringIO(row + "\n")
+    summary = python_engine.run(loader.load(), rows, out, input_format="jsonl", output_format="jsonl")
     assert summary.errors == 0
     assert json.loads(out.getvalue())["level"] == "high"
 

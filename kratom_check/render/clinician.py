@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ..i18n import N_, _
+from ..i18n import N_, _, in_language
 from ..model import Question, Questionnaire
 from ..score.reference import Assessment
 
@@ -52,15 +52,21 @@ class AnswerRow(NamedTuple):
     """For a question adapted from a screening tool: from what, and whether it was validated for kratom."""
 
 
-def provenance(question: Question, questionnaire: Questionnaire) -> str | None:
-    """'Adapted from …, not validated for kratom': a clinician weighs an adapted item by where it came from."""
+PROVENANCE_NOTES = (
+    N_("Adapted from {source}; not validated for kratom."),
+    N_("Adapted from {source}; validated for kratom."),
+)
+
+
+def provenance(question: Question, questionnaire: Questionnaire, *, language: str | None = None) -> str | None:
+    """'Adapted from …, not validated for kratom': a clinician weighs an adapted item by where it came from.
+    `language`: that language's words rather than the run's (FHIR carries every language at once)."""
     if question.adapted_from is None:
         return None
     source = questionnaire.sources[question.adapted_from]
     name = ", ".join(str(part) for part in (source.title, source.publisher, source.year) if part)
-    if question.validated_for_kratom:
-        return _("Adapted from {source}; validated for kratom.").format(source=name)
-    return _("Adapted from {source}; not validated for kratom.").format(source=name)
+    note = PROVENANCE_NOTES[1 if question.validated_for_kratom else 0]
+    return (_(note) if language is None else in_language(language, note)).format(source=name)
 
 
 def answer_rows(assessment: Assessment, questionnaire: Questionnaire) -> list[AnswerRow]:

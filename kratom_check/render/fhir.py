@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..ask.fhir_response import HELP, PROVENANCE
@@ -84,7 +84,9 @@ def _elements(questionnaire: Questionnaire, translations: Mapping[str, Questionn
     return element
 
 
-def _item(questionnaire: Questionnaire, question: Question, element: Element) -> dict[str, Any]:
+def _item(
+    questionnaire: Questionnaire, question: Question, element: Element, languages: Sequence[str]
+) -> dict[str, Any]:
     key = f"questions.{question.id}"
     item: dict[str, Any] = {"linkId": question.id}
     if question.short is not None:
@@ -106,8 +108,7 @@ def _item(questionnaire: Questionnaire, question: Question, element: Element) ->
             option["extension"] = [{"url": OPTION_EXCLUSIVE, "valueBoolean": True}]
         options.append(option)
     item["answerOption"] = options
-    item["item"] = _provenance_items(questionnaire, question)
-    item["item"] += [
+    item["item"] = [
         {
             "linkId": question.id + HELP,
             "extension": [
@@ -120,18 +121,39 @@ def _item(questionnaire: Questionnaire, question: Question, element: Element) ->
             ],
             **element("text", f"{key}.help"),
             "type": "display",
-        }
+        },
+        *_provenance_items(questionnaire, question, languages),
     ]
     return item
 
 
-def _provenance_items(questionnaire: Questionnaire, question: Question) -> list[dict[str, Any]]:
+def _provenance_items(
+    questionnaire: Questionnaire, question: Question, languages: Sequence[str]
+) -> list[dict[str, Any]]:
     """An adapted question says, as the clinician's page does, where it came from and whether it was
-    validated for kratom: a display item under it, which a response never answers."""
+    validated for kratom: a display item after its help, which a response never answers."""
     from .clinician import provenance
 
-    text = provenance(question, questionnaire)
-    return [] if text is None else [{"linkId": question.id + PROVENANCE, "text": text, "type": "display"}]
+    first, *others = languages
+    text = provenance(question, questionnaire, language=first)
+    if text is None:
+        return []
+    item: dict[str, Any] = {"linkId": question.id + PROVENANCE, "text": text}
+    if others:
+        item["_text"] = {
+            "extension": [
+                {
+                    "url": TRANSLATION,
+                    "extension": [
+                        {"url": "lang", "valueCode": language},
+                        {"url": "content", "valueString": provenance(question, questionnaire, language=language)},
+                    ],
+                }
+                for language in others
+            ]
+        }
+    item["type"] = "display"
+    return [item]
 
 
 def questionnaire_resource(
@@ -150,7 +172,10 @@ def questionnaire_resource(
         **element("title", "title"),
         "status": "active",
         **element("description", "intro"),
-        "item": [_item(questionnaire, question, element) for question in questionnaire.questions],
+        "item": [
+            _item(questionnaire, question, element, [questionnaire.languages[0], *(translations or {})])
+            for question in questionnaire.questions
+        ],
     }
 
 
