@@ -361,3 +361,15 @@ def test_a_saved_check_keeps_what_the_person_wants_and_the_rulers(
         "9",
         "3",
     )
+
+
+def test_the_fhir_result_read_back_keeps_what_the_person_wants_and_the_rulers(run_cli: Any, tmp_path: Path) -> None:
+    given_answers = json.dumps({**STOPS_AFTER_7OH, "importance": 9, "confidence": 3})
+    bundle = run_cli("--answers", "-", "--format", "fhir", input=given_answers)
+    assert bundle.exit_code == 0
+    path = tmp_path / "bundle.json"
+    path.write_text(bundle.stdout, encoding="utf-8")
+    again = run_cli("--answers", str(path), "--format", "json")
+    assert again.exit_code == 0, again.stderr
+    read = json.loads(again.stdout)["answers"]
+    assert (read["goal"], read["importance"], read["confidence"]) == ("stop", "9", "3")
