@@ -98,6 +98,9 @@ class Question(NamedTuple):
     short: Annotated[Text, Spec(description="A few words naming the question, for answer lists.")] | None = None
     ask_if: Condition | None = None
     since: Annotated[Version, Spec(description="The questionnaire version this question arrived in.")] | None = None
+    ruler: Annotated[
+        bool, Spec(description="A 0-10 ruler of what matters to the person: never scored; shown last in the trend.")
+    ] = False
     choices: Annotated[tuple[Choice, ...], Spec(min_length=2, required=True)] = ()
 
     def choice(self, choice_id: str) -> Choice | None:
