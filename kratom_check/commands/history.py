@@ -11,13 +11,17 @@ import typer
 
 from ..edge import debug_requested, emit, say, user_errors
 from ..errors import HistoryError
+from . import trend
 
 if TYPE_CHECKING:
     from ..model import Questionnaire
     from ..store.history import Rows, SavedCheck
 
 history_app = typer.Typer(
-    help="Your private history of checks saved with --save: list them, show one again, export or delete it.",
+    help=(
+        "Your private history of checks saved with --save: list them, show one again, see your levels over time, "
+        "export or delete it."
+    ),
     invoke_without_command=True,
 )
 
@@ -265,6 +269,9 @@ def export(
         _say_damaged(damaged)
         if target is not None:
             say(_("Saved {count} checks to {path}").format(count=written[0], path=visible_path(target)))
+
+
+history_app.command("trend")(trend.trend)
 
 
 @history_app.command("forget")

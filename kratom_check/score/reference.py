@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..conditions import Answers, Test, compile_condition, holds
 from ..model import Condition, Question, Questionnaire, Source
+
+if TYPE_CHECKING:
+    from .changes import Trend
 
 
 def highest_scores(questionnaire: Questionnaire) -> dict[str, int]:
@@ -115,6 +118,8 @@ class Assessment(NamedTuple):
     """Ids of the safety-net lines that name one of the person's own signs: a report marks them."""
     topic_titles: tuple[tuple[str, str], ...] = ()
     """(topic id, title) for the topics of the cautions shown: the title of an item that holds several."""
+    trend: Trend | None = None
+    """The saved checks' levels over time, this one last; only with --save and at least two checks."""
 
     def source_number(self, key: str) -> int:
         return [source_key for source_key, _ in self.sources].index(key) + 1
