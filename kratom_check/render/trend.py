@@ -165,7 +165,7 @@ def csv_text(trend: Trend) -> str:
 
 # -- the chart ----------------------------------------------------------------------------------------------
 
-_COLUMN = 68
+_COLUMN = 76
 _MARGIN = 8
 _ROW = 54
 _MIN_WIDTH = 480
@@ -207,7 +207,7 @@ def svg(trend: Trend, levels: int, *, key: str) -> str:
             parts.append(f'<text x="{middle}" y="30" text-anchor="middle" font-size="11">{escape(time)}</text>')
     for number, row in enumerate(rows):
         y = top + number * _ROW
-        parts.extend(_signs_row(trend, y) if row is None else _level_row(row, y, width, levels))
+        parts.extend(_signs_row(trend, y) if row is None else _level_row(row, y, levels))
     parts.append("</svg>")
     return "\n".join(parts)
 
@@ -222,15 +222,15 @@ def _cell(column: int, y: int, word: str, colours: tuple[str, str], *, note: str
     )
 
 
-def _label(row_name: str, y: int) -> str:
-    return f'<text x="{_MARGIN}" y="{y + 15}" font-size="13" font-weight="bold">{escape(row_name)}</text>'
+def _label(row_name: str, y: int, way: str = "") -> str:
+    """The row's title, and its direction after it in italics."""
+    after = f'<tspan font-weight="normal" font-style="italic"> — {escape(way)}</tspan>' if way else ""
+    return f'<text x="{_MARGIN}" y="{y + 15}" font-size="13" font-weight="bold">{escape(row_name)}{after}</text>'
 
 
-def _level_row(row: TrendRow, y: int, width: int, levels: int) -> Iterator[str]:
+def _level_row(row: TrendRow, y: int, levels: int) -> Iterator[str]:
     yield f'<g class="row" data-row="{escape(row.id)}">'
-    yield _label(row_title(row), y)
-    if way := direction(row):
-        yield f'<text x="{width - _MARGIN}" y="{y + 15}" text-anchor="end" font-style="italic">{escape(way)}</text>'
+    yield _label(row_title(row), y, direction(row))
     for column, point in enumerate(row.points):
         if point is not None:
             colours = _NEUTRAL if row.kind == "ruler" else _shade(point, levels)
