@@ -89,7 +89,7 @@ def test_misspelt_field_lists_the_allowed_fields(tmp_path: Path) -> None:
     error = load_changed(tmp_path, "    help: How often you use kratom", "    halp: How often you use kratom")
     assert any(
         "questions[1].halp: unknown field 'halp' "
-        "(allowed: id, kind, text, help, required, short, ask_if, since, choices)" in p
+        "(allowed: id, kind, text, help, required, short, ask_if, since, ruler, choices)" in p
         for p in error.problems
     )
 
