@@ -21,7 +21,8 @@ import yaml
 from kratom_check.load import questionnaire as questionnaire_module
 from kratom_check.model import Questionnaire
 from kratom_check.render import trend as shown
-from kratom_check.score.changes import Point, TrendRow, trend
+from kratom_check.score.changes import trend
+from kratom_check.score.reference import Point, TrendRow
 from kratom_check.store import history
 
 from .conftest import REPO

@@ -11,7 +11,6 @@ import typer
 
 from ..edge import debug_requested, emit, say, user_errors
 from ..errors import HistoryError
-from . import trend
 
 if TYPE_CHECKING:
     from ..model import Questionnaire
@@ -269,9 +268,6 @@ def export(
         _say_damaged(damaged)
         if target is not None:
             say(_("Saved {count} checks to {path}").format(count=written[0], path=visible_path(target)))
-
-
-history_app.command("trend")(trend.trend)
 
 
 @history_app.command("forget")

@@ -15,7 +15,7 @@ from html import escape
 from typing import Any
 
 from ..i18n import N_, _
-from ..score.changes import Point, Trend, TrendRow
+from ..score.reference import Point, Trend, TrendRow
 from .text import heading
 
 CHART_CHECKS = 10

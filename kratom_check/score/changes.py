@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Literal, NamedTuple, Protocol
+from typing import Protocol
 
 from ..model import Question, Questionnaire
-from .reference import Assessment, Change, SinceLast
+from .reference import Assessment, Change, Point, Sign, SinceLast, Trend, TrendRow
 
 
 def since_last(
@@ -77,51 +77,6 @@ class Saved(Protocol):
     def areas(self) -> Mapping[str, str]: ...
     @property
     def answers(self) -> Mapping[str, str | list[str]]: ...
-
-
-class Point(NamedTuple):
-    """One check's value in a row of the trend: an id (a level's or a choice's) and its name in words."""
-
-    id: str
-    name: str
-    rank: int | None
-    """Its place in order (the level's rank, the choice's position); None when the questionnaire lacks it."""
-
-
-class TrendRow(NamedTuple):
-    kind: Literal["result", "area", "ruler"]
-    id: str
-    title: str
-    """Empty for the result, which a report names in its own words."""
-    points: tuple[Point | None, ...]
-    """One for each check, oldest first; None where that check has no value (an area it did not ask)."""
-
-    @property
-    def direction(self) -> Literal["up", "down", "same"] | None:
-        """From the first value to the newest; None with fewer than two values or one out of order."""
-        known = [point for point in self.points if point is not None]
-        if len(known) < 2 or known[0].rank is None or known[-1].rank is None:
-            return None
-        first, last = known[0].rank, known[-1].rank
-        return "up" if last > first else "down" if last < first else "same"
-
-
-class Sign(NamedTuple):
-    id: str
-    name: str
-
-
-class Trend(NamedTuple):
-    """Saved checks side by side, oldest first: never an amount, only levels, warning signs and rulers."""
-
-    numbers: tuple[int, ...]
-    made: tuple[str, ...]
-    versions: tuple[str, ...]
-    levels: tuple[TrendRow, ...]
-    """The result first, then each area in the questionnaire's order (ids it no longer has come last)."""
-    signs: tuple[tuple[Sign, ...], ...]
-    """The warning signs each check's answers give, one tuple for each check."""
-    rulers: tuple[TrendRow, ...]
 
 
 def trend(questionnaire: Questionnaire, checks: Sequence[Saved]) -> Trend:
