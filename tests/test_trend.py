@@ -253,6 +253,19 @@ def test_a_damaged_check_is_left_out_and_said(run_cli: Cli, ten: None, home: Pat
     assert result.stderr == "Note: saved check 4 is damaged and was left out. The others are shown.\n"
 
 
+def test_a_history_that_cannot_be_read_is_an_error_with_the_fix(run_cli: Cli, home: Path) -> None:
+    home.mkdir(parents=True, mode=0o700)
+    (home / "history.sqlite3").write_bytes(b"not a database")
+    (home / "history.sqlite3").chmod(0o600)
+    result = run_cli("history", "trend")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"Error: {home / 'history.sqlite3'}: the history cannot be used (the file is damaged or is not a "
+        "kratom-check history). To start a new history, run: kratom-check history forget\n"
+    )
+
+
 # -- fewer than two checks ------------------------------------------------------------------------------
 
 
