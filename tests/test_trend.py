@@ -202,6 +202,18 @@ def test_a_level_the_questionnaire_no_longer_has_keeps_its_id_and_tells_no_direc
     assert "old_area: Low (2026-01-05)" in lines
 
 
+@pytest.mark.parametrize("output_format", ["text", "json", "csv"])
+def test_control_characters_in_a_changed_history_are_shown_not_sent_to_the_terminal(
+    run_cli: Cli, home: Path, output_format: str
+) -> None:
+    save("2026-01-05T09:00:00+00:00", "\x1b[2J", {"\x9b31m": L}, {}, version="1\x1b]0;x\x07")
+    save("2026-01-12T09:00:00+00:00", L, {}, {})
+    output = run_cli("history", "trend", "--format", output_format).stdout
+    assert "\x1b" not in output
+    assert "\x9b" not in output
+    assert "\\x1b[2J" in output
+
+
 def test_checks_saved_with_an_older_questionnaire_show_the_areas_they_have(
     questionnaire: Questionnaire, ten: None
 ) -> None:

@@ -91,7 +91,9 @@ def trend(questionnaire: Questionnaire, checks: Sequence[Saved]) -> Trend:
         if level_id is None:
             return None
         rank = questionnaire.level_rank.get(level_id)
-        return Point(level_id, _level_name(questionnaire, level_id) if rank is not None else visible(level_id), rank)
+        if rank is None:
+            return Point(visible(level_id), visible(level_id), None)
+        return Point(level_id, _level_name(questionnaire, level_id), rank)
 
     titles = {factor.id: factor.title for factor in questionnaire.factors}
     saved_areas = [area for check in checks for area in check.areas if area not in titles]
@@ -100,7 +102,7 @@ def trend(questionnaire: Questionnaire, checks: Sequence[Saved]) -> Trend:
     for area in areas:
         points = tuple(level(check.areas.get(area)) for check in checks)
         if any(points):
-            rows.append(TrendRow("area", area, titles.get(area) or visible(area), points))
+            rows.append(TrendRow("area", visible(area), titles.get(area) or visible(area), points))
     rulers = []
     for question in questionnaire.questions:
         if question.ruler:
