@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from . import __version__
-from .commands import batch, export, history, schema, template, validate
+from .commands import batch, export, history, schema, template, trend, validate
 from .commands.check import Format, Options, run
 from .edge import say, user_errors
 
@@ -185,6 +185,7 @@ app.command("schema")(schema.schema)
 app.command("template")(template.template)
 app.add_typer(export.export_app, name="export")
 app.add_typer(history.history_app, name="history")
+history.history_app.command("trend")(trend.trend)
 app.command("batch")(batch.batch)
 
 

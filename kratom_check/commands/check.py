@@ -91,6 +91,9 @@ def run(options: Options) -> None:
             assessment = _compared_without_waiting(model, assessment)
         except HistoryError as problem:
             history_problem = problem
+        else:
+            if options.output_format is Format.html:  # the chart of levels over time
+                assessment = with_trend(model, assessment)
     on_terminal = sys.stdout.isatty()
     if output is not None:
         content = render(options.output_format, assessment, model, seed=options.seed)
@@ -219,6 +222,21 @@ def save_in_history(model: Questionnaire, assessment: Assessment, *, wait: float
         wait=history.BUSY_SECONDS if wait is None else wait,
     )
     return compared(model, assessment._replace(saved_in=_visible(history.location())), previous)
+
+
+def with_trend(model: Questionnaire, assessment: Assessment) -> Assessment:
+    """The assessment with the saved checks' levels over time, this one last, for the report's chart: only
+    with two checks or more. A problem reading them spoils the chart, never the report."""
+    from ..errors import HistoryError
+    from ..render.trend import CHART_CHECKS
+    from ..score.changes import trend
+    from ..store import history
+
+    try:
+        checks, _damaged = history.recent(model.id, CHART_CHECKS, wait=history.QUICK_SECONDS)
+    except HistoryError:
+        return assessment
+    return assessment._replace(trend=trend(model, checks)) if len(checks) >= 2 else assessment
 
 
 def compared(model: Questionnaire, assessment: Assessment, previous: SavedCheck | None) -> Assessment:

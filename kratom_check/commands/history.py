@@ -17,7 +17,10 @@ if TYPE_CHECKING:
     from ..store.history import Rows, SavedCheck
 
 history_app = typer.Typer(
-    help="Your private history of checks saved with --save: list them, show one again, export or delete it.",
+    help=(
+        "Your private history of checks saved with --save: list them, show one again, see your levels over time, "
+        "export or delete it."
+    ),
     invoke_without_command=True,
 )
 

@@ -18,6 +18,7 @@ HEADINGS = {
     "answers": N_("Answers"),
     "result": N_("Result and what raised it"),
     "pointers": N_("Notes for the clinician"),
+    "trend": N_("Levels over time"),
 }
 
 

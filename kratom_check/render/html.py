@@ -11,7 +11,7 @@ from string import Template
 from ..i18n import language
 from ..model import Questionnaire
 from ..score.reference import Assessment, Line, ResourceLine
-from . import clinician
+from . import clinician, trend
 from .plan import Item, plan
 from .text import (
     answer_rows,
@@ -102,6 +102,14 @@ def _since(assessment: Assessment, questionnaire: Questionnaire) -> str:
     return f"\n<h2>{escape(since_heading(assessment))}</h2>\n<ul>\n{items}\n</ul>"
 
 
+def _trend(assessment: Assessment, questionnaire: Questionnaire, *, key: str, title: str, level: str = "h2") -> str:
+    """The chart of the saved checks' levels over time (with --save and two checks or more)."""
+    if assessment.trend is None:
+        return ""
+    chart = trend.svg(assessment.trend, len(questionnaire.levels), key=key)
+    return f'\n<{level}>{escape(title)}</{level}>\n<figure class="trend">\n{chart}\n</figure>'
+
+
 def _answers_table(title: str, rows: list[tuple[str, str]], *, level: str = "h2") -> str:
     """Question and answer, already escaped."""
     body = "\n".join(f"<tr><td>{question}</td><td>{answer}</td></tr>" for question, answer in rows)
@@ -133,6 +141,7 @@ def _clinician(assessment: Assessment, questionnaire: Questionnaire) -> str:
         f"<h3>{escape(clinician.heading('result'))}</h3>",
         f"<p><strong>{escape(assessment.level_title)}</strong></p>",
         "<ul>" + "".join(f"<li>{escape(row)}</li>" for row in area_rows(assessment, questionnaire)) + "</ul>",
+        _trend(assessment, questionnaire, key="trend-clinician", title=clinician.heading("trend"), level="h3"),
     ]
     if assessment.clinician:
         parts.append(f"<h3>{escape(clinician.heading('pointers'))}</h3>")
@@ -182,7 +191,8 @@ def page(assessment: Assessment, questionnaire: Questionnaire) -> str:
         made=f'<p class="made">{escape(made)}</p>' if (made := made_text(assessment)) else "",
         safety_net=_section("safety_net", (_safety_line(assessment, line) for line in assessment.safety_net)),
         areas=_section("areas", (escape(row) for row in area_rows(assessment, questionnaire)))
-        + _since(assessment, questionnaire),
+        + _since(assessment, questionnaire)
+        + _trend(assessment, questionnaire, key="trend", title=trend.title()),
         good_to_know="",
         cautions=_section("cautions", cautions, numbered=True),
         next_steps=_section("next_steps", (_cited(assessment, line) for line in said.next_steps)),

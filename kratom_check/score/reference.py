@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from ..conditions import Answers, Test, compile_condition, holds
 from ..model import MENU_STEPS, Condition, Question, Questionnaire, Source
@@ -115,6 +115,8 @@ class Assessment(NamedTuple):
     """Ids of the safety-net lines that name one of the person's own signs: a report marks them."""
     topic_titles: tuple[tuple[str, str], ...] = ()
     """(topic id, title) for the topics of the cautions shown: the title of an item that holds several."""
+    trend: Trend | None = None
+    """The saved checks' levels over time, this one last; only with --save and at least two checks."""
 
     def source_number(self, key: str) -> int:
         return [source_key for source_key, _ in self.sources].index(key) + 1
@@ -139,6 +141,53 @@ class SinceLast(NamedTuple):
     went_up: tuple[Change, ...]
     went_down: tuple[Change, ...]
     answers: tuple[Change, ...]
+
+
+class Point(NamedTuple):
+    """One check's value in a row of the trend: an id (a level's or a choice's) and its name in words."""
+
+    id: str
+    name: str
+    rank: int | None
+    """Its place in order (the level's rank, the choice's position); None when the questionnaire lacks it."""
+
+
+class TrendRow(NamedTuple):
+    kind: Literal["result", "area", "ruler"]
+    id: str
+    title: str
+    """Empty for the result, which a report names in its own words."""
+    points: tuple[Point | None, ...]
+    """One for each check, oldest first; None where that check has no value (an area it did not ask)."""
+
+    @property
+    def direction(self) -> Literal["up", "down", "same"] | None:
+        """From the first value to the newest; None with fewer than two values or one out of order."""
+        known = [point for point in self.points if point is not None]
+        if len(known) < 2 or known[0].rank is None or known[-1].rank is None:
+            return None
+        first, last = known[0].rank, known[-1].rank
+        return "up" if last > first else "down" if last < first else "same"
+
+
+class Sign(NamedTuple):
+    """A warning sign that fired: its rule's id and the first sentence of its text."""
+
+    id: str
+    name: str
+
+
+class Trend(NamedTuple):
+    """Saved checks side by side, oldest first: never an amount, only levels, warning signs and rulers."""
+
+    numbers: tuple[int, ...]
+    made: tuple[str, ...]
+    versions: tuple[str, ...]
+    levels: tuple[TrendRow, ...]
+    """The result first, then each area in the questionnaire's order (ids it no longer has come last)."""
+    signs: tuple[tuple[Sign, ...], ...]
+    """The warning signs each check's answers give, one tuple for each check."""
+    rulers: tuple[TrendRow, ...]
 
 
 class Tables(NamedTuple):

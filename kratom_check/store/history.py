@@ -347,6 +347,29 @@ def latest(questionnaire_id: str, *, before: int = LARGEST_NUMBER, wait: float =
             raise explained(location(), exc) from None
 
 
+def recent(
+    questionnaire_id: str, limit: int | None, *, wait: float = BUSY_SECONDS
+) -> tuple[list[SavedCheck], list[int]]:
+    """The newest `limit` checks of this questionnaire (all with None), oldest first, for its levels over
+    time; and the numbers of damaged checks left out."""
+    with opened(create=False, wait=wait) as connection:
+        if connection is None:
+            return [], []
+        query = f"SELECT {_COLUMNS} FROM checks WHERE questionnaire_id = ? ORDER BY id DESC LIMIT ?"
+        try:
+            rows = connection.execute(query, (questionnaire_id, -1 if limit is None else limit)).fetchall()
+        except sqlite3.Error as exc:
+            raise explained(location(), exc) from None
+    checks: list[SavedCheck] = []
+    damaged: list[int] = []
+    for row in reversed(rows):
+        try:
+            checks.append(_decoded(row))
+        except _DECODE_ERRORS:
+            damaged.append(int(row[0]))
+    return checks, damaged
+
+
 def exists() -> bool:
     """Whether there is anything to forget: the history, or one of SQLite's files beside it."""
     return any(os.path.lexists(name) for name in files(location()))
