@@ -207,7 +207,7 @@ def test_page_is_at_most_400_kb(page_html: str) -> None:
 def test_page_data_cannot_end_its_script_element(page_html: str) -> None:
     data = page_html.split('<script type="application/json" id="kc-data">')[1].split("</script>")[0]
     assert "<" not in data
-    assert json.loads(data)["scorer"]["format"] == "kratom-check-form-data"
+    assert json.loads(data)["format"] == "kratom-check-form-data"
 
 
 # -- in a real browser ------------------------------------------------------------------------------
@@ -248,6 +248,7 @@ class Opened:
         self.page.on("response", lambda response: self.responses.append(response.url))
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
         self.page.goto(page_file.as_uri())
+        self.page.locator("html[data-ready]").wait_for(state="attached")
 
     def network(self) -> list[str]:
         return [url for url in self.requests if not url.startswith(("file:", "data:", "blob:"))]
@@ -595,6 +596,7 @@ def test_the_page_fits_a_360_pixel_screen_with_text_at_200_percent(browser: Any,
     try:
         page = context.new_page()
         page.goto(page_file.as_uri())
+        page.locator("html[data-ready]").wait_for(state="attached")
         page.evaluate("document.documentElement.style.fontSize = '200%'")
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
         answer_persona(page, persona_answers("chest_pain"), keyboard=False)

@@ -14,6 +14,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ..model import Question
+
 CSP_DIRECTIVES = (
     "default-src 'none'",
     "script-src {scripts}",
@@ -123,21 +125,60 @@ def _report_text() -> dict[str, Any]:
 
 def page_data(questions: str | None = None) -> dict[str, Any]:
     """What the page says around the scorer's data, in each language: the report's fixed texts as the Python
-    renderers say them, and the page's own buttons and hints."""
+    renderers say them, the page's own buttons and hints, the countries it has lines for, and the first
+    screen (shown before the browser has read the rest of the page)."""
     from .. import i18n
-    from ..load.questionnaire import load
-    from ..load.regions import ELSEWHERE
+    from ..conditions import asked_questions
+    from ..load.questionnaire import load, load_checked
+    from ..load.regions import ALSO_ACCEPTED, ELSEWHERE
 
+    codes = [region.code for region in load_checked(questions).regions]
     languages = load(questions).languages
     was = i18n.language()
-    by_language: dict[str, Any] = {}
+    text: dict[str, Any] = {}
+    regions: dict[str, list[dict[str, str]]] = {}
+    first: dict[str, Any] = {}
     try:
         for language in languages:
             i18n.activate(language)
-            by_language[language] = {"report": _report_text(), "ui": UI.get(language, UI["en"])}
+            text[language] = {"report": _report_text(), "ui": UI.get(language, UI["en"])}
+            regions[language] = []
+            for code in codes:
+                region = load(questions, language, code, from_locale=True).region
+                regions[language].append({"code": code, "name": region.name if region is not None else code})
+            model = load(questions, language)
+            asked = asked_questions(model, {})
+            first[language] = {
+                "title": model.title,
+                "intro": model.intro,
+                "asked": [question.id for question in asked],
+                "questions": [_question(asked[0])],
+            }
     finally:
         i18n.activate(was)
-    return {"languages": list(languages), "elsewhere": ELSEWHERE, "text": by_language}
+    return {
+        "languages": list(languages),
+        "elsewhere": ELSEWHERE,
+        "also_accepted": ALSO_ACCEPTED,
+        "regions": regions,
+        "first": first,
+        "text": text,
+    }
+
+
+def _question(question: Question) -> dict[str, Any]:
+    """A question as the page shows it (kratomCheck.questions gives the same fields)."""
+    return {
+        "id": question.id,
+        "kind": question.kind,
+        "required": question.required,
+        "text": question.text,
+        "help": question.help,
+        "short": question.short,
+        "choices": [
+            {"id": choice.id, "label": choice.label, "exclusive": choice.exclusive} for choice in question.choices
+        ],
+    }
 
 
 def _asset(name: str) -> str:
@@ -173,7 +214,6 @@ def page(questions: str | None = None) -> str:
     from .data import form_data
 
     scorer_data = form_data(None if questions is None else Path(questions))
-    data = {"scorer": scorer_data, "page": page_data(questions)}
     first = scorer_data["languages"][0]
     scorer = _inline(_asset("scorer.js"), "scorer.js")
     script = _inline(_asset("page.js"), "page.js")
@@ -184,7 +224,8 @@ def page(questions: str | None = None) -> str:
         "{{csp}}": escape(policy([scorer, script], [style])),
         "{{noscript}}": escape(NO_SCRIPT),
         "{{style}}": style,
-        "{{data}}": script_json(data),
+        "{{page}}": script_json(page_data(questions)),
+        "{{data}}": script_json(scorer_data),
         "{{scorer}}": scorer,
         "{{script}}": script,
     }

@@ -4,10 +4,11 @@
 (function () {
   "use strict";
 
-  var KC = window.kratomCheck;
-  var DATA = JSON.parse(document.getElementById("kc-data").textContent);
-  var PAGE = DATA.page;
-  KC.load(DATA.scorer);
+  // This script runs before the browser has read the questionnaire's data and the scorer further down the
+  // file: it shows the first question at once from the page's own small data, and starts the scorer when the
+  // whole page has been read (ready).
+  var PAGE = JSON.parse(document.getElementById("kc-page").textContent);
+  var KC = null;
 
   var app = document.getElementById("app");
   var bar = document.getElementById("settings");
@@ -29,7 +30,7 @@
   function T() { return PAGE.text[state.lang] || PAGE.text[PAGE.languages[0]]; }
   function UI() { return T().ui; }
   function R() { return T().report; }
-  function V() { return KC.view(state.lang, state.region); }
+  function V() { return KC ? KC.view(state.lang, state.region) : PAGE.first[state.lang] || PAGE.first[PAGE.languages[0]]; }
   function questions() { return V().questions; }
   function shortName(q) { return q.short || q.text; }
 
@@ -47,10 +48,16 @@
   function browserRegion() {
     // As the terminal reads the locale: no country there gives the first (default) country's lines, a
     // country without confirmed lines gets the lines for anywhere else.
-    if (!KC.regions(PAGE.languages[0]).length) return null;
+    // (kratomCheck.region chooses the same way; this runs before the scorer is there.)
+    var codes = PAGE.regions[PAGE.languages[0]].map(function (region) { return region.code; });
+    if (!codes.length) return null;
     var tag = String(navigator.language || "");
     var part = tag.split("-").slice(1).filter(function (p) { return /^([A-Za-z]{2}|[0-9]{3})$/.test(p); })[0];
-    return part ? KC.region(part) : KC.region(null);
+    if (!part) return codes[0];
+    var code = part.toUpperCase();
+    code = PAGE.also_accepted[code] || code;
+    if (codes.indexOf(code) >= 0) return code;
+    return codes.indexOf(PAGE.elsewhere) >= 0 ? PAGE.elsewhere : codes[0];
   }
 
   // -- state ----------------------------------------------------------------------------------------
@@ -72,6 +79,7 @@
   // -- which questions are asked --------------------------------------------------------------------
 
   function askedIds(chosen) {
+    if (!KC) return V().asked;
     return KC.askedQuestions(contract(chosen));
   }
 
@@ -174,9 +182,22 @@
     show("question");
   }
 
+  function assessed() {
+    // Scored ahead while the review is read (see prepare), or now.
+    var answers = contract(applicable());
+    var key = JSON.stringify([answers, state.lang, state.region]);
+    if (state.prepared && state.prepared.key === key) return state.prepared;
+    return {key: key, result: KC.score(answers, options()), plan: KC.plan(answers, options())};
+  }
+
+  function prepare() {
+    if (state.screen === "review") state.prepared = assessed();
+  }
+
   function toResult() {
-    state.result = score();
-    state.plan = KC.plan(contract(applicable()), options());
+    var done = assessed();
+    state.result = done.result;
+    state.plan = done.plan;
     state.made = new Date();
     state.status = "";
     show("result");
@@ -187,6 +208,7 @@
   function show(screen) {
     state.screen = screen;
     render(true);
+    if (screen === "review") setTimeout(prepare, 0);
   }
 
   function render(moveFocus) {
@@ -216,7 +238,7 @@
     }).join("");
     var html = "<div><label for=\"kc-lang\">" + esc(ui.language) + "</label><select id=\"kc-lang\">" +
       languages + "</select></div>";
-    var offered = KC.regions(state.lang);
+    var offered = PAGE.regions[state.lang] || [];
     if (offered.length) {
       var regions = offered.map(function (region) {
         var name = region.code === PAGE.elsewhere ? ui.elsewhere : region.name;
@@ -235,8 +257,11 @@
     var q = questions()[state.index];
     var chosen = state.chosen;
     var ids = askedIds(chosen);
-    var asked = questions().filter(function (other) { return ids.indexOf(other.id) >= 0; });
-    var position = asked.filter(function (other) { return questions().indexOf(other) < state.index; }).length + 1;
+    var order = questions().map(function (other) { return other.id; });
+    var position = ids.filter(function (id) {
+      var at = order.indexOf(id);
+      return at >= 0 && at < state.index;
+    }).length + 1;
     var first = !state.history.length && !state.changing;
     var type = q.kind === "multiple" ? "checkbox" : "radio";
     var choices = q.choices.map(function (choice, number) {
@@ -250,9 +275,9 @@
       "<h1>" + esc(V().title) + "</h1>\n" +
       (first ? "<p>" + esc(V().intro) + "</p>\n" : "") +
       "<form id=\"kc-question\" data-question=\"" + esc(q.id) + "\" novalidate>\n" +
-      "<p class=\"counter\">" + esc(fmt(R().counter, {position: position, total: asked.length})) + "</p>\n" +
+      "<p class=\"counter\">" + esc(fmt(R().counter, {position: position, total: ids.length})) + "</p>\n" +
       "<fieldset aria-describedby=\"kc-hint kc-problem\">\n" +
-      "<legend data-focus>" + esc(q.text) + "</legend>\n" +
+      "<legend data-focus elementtiming=\"question\">" + esc(q.text) + "</legend>\n" +
       "<details class=\"help\"><summary><span class=\"mark\" aria-hidden=\"true\">?</span>" + esc(ui.help) +
       "</summary><p>" + esc(q.help) + "</p></details>\n" +
       "<p class=\"hint\" id=\"kc-hint\">" + esc(hint) + "</p>\n" +
@@ -436,7 +461,7 @@
       made ? "<p class=\"made\">" + esc(madeText(made)) + "</p>" : "",
       contacts,
       "<div class=\"level level-" + esc(r.level) + "\">",
-      "<h2 class=\"result\" data-focus>" + esc(H.result) + ": " + esc(r.level_title) + "</h2>",
+      "<h2 class=\"result\" data-focus elementtiming=\"result\">" + esc(H.result) + ": " + esc(r.level_title) + "</h2>",
       "<p>" + esc(said.told_us) + "</p>",
       "<p><strong>" + esc(H.next_step) + ": " + meaning + "</strong></p>",
       "</div>",
@@ -579,12 +604,12 @@
 
   app.addEventListener("submit", function (event) {
     event.preventDefault();
-    if (event.target.id === "kc-question") submitQuestion();
+    if (KC && event.target.id === "kc-question") submitQuestion();
   });
 
   app.addEventListener("click", function (event) {
     var button = event.target.closest("button[data-action]");
-    if (!button) return;
+    if (!button || !KC) return;
     var action = button.getAttribute("data-action");
     if (action === "back") back();
     else if (action === "report-now") toResult();
@@ -617,8 +642,9 @@
       state.pending = picked;
     }
     if (state.screen === "result") {
-      state.result = score();
-      state.plan = KC.plan(contract(applicable()), options());
+      var done = assessed();
+      state.result = done.result;
+      state.plan = done.plan;
     }
     if (state.screen === "warning") state.warning = score();
     render(false);
@@ -626,8 +652,28 @@
     if (select) select.focus();
   });
 
+  function ready() {
+    KC = window.kratomCheck;
+    KC.load(JSON.parse(document.getElementById("kc-data").textContent));
+    var shown = PAGE.first[state.lang] ? PAGE.first[state.lang].questions[0] : null;
+    state.index = advance(0);
+    var real = questions()[state.index];
+    // The first screen came from the page's own data, made for the first country: shown again if the scorer's
+    // words for this country differ and the person has not started on it.
+    var same = shown && JSON.stringify([shown.text, shown.help, shown.choices.map(function (c) { return c.label; })]) ===
+      JSON.stringify([real.text, real.help, real.choices.map(function (c) { return c.label; })]);
+    if (state.screen === "question" && !same && !app.contains(document.activeElement)) render(false);
+    document.documentElement.setAttribute("data-ready", "");
+    // While the person reads, the scorer runs once, so the first answer is scored as fast as the others.
+    setTimeout(function () { KC.score({}, options()); }, 0);
+  }
+
   state = fresh(browserLanguage(), browserRegion());
-  state.index = advance(0);
+  state.index = 0;
   // The first question is shown at once, without taking the focus from the page.
   render(false);
+  // The scorer's data is read once the first question has been painted (the frame after this one).
+  document.addEventListener("DOMContentLoaded", function () {
+    requestAnimationFrame(function () { setTimeout(ready, 0); });
+  });
 }());
