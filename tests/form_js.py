@@ -24,9 +24,13 @@ class FormScorer:
             from kratom_check.form.data import form_data
 
             data = form_data()
-        self.data = data
         self.context = MiniRacer()
         self.context.eval(SCORER.read_text(encoding="utf-8"))
+        self.load(data)
+
+    def load(self, data: dict[str, Any]) -> None:
+        """Give the scorer other data (another questionnaire)."""
+        self.data = data
         self.context.eval(f"kratomCheck.load({json.dumps(data, ensure_ascii=False)}); undefined")
 
     def call(self, function: str, *arguments: Any) -> Any:

@@ -21,10 +21,10 @@ from kratom_check import i18n
 from kratom_check.ask import answers as answers_module
 from kratom_check.conditions import asked_questions
 from kratom_check.errors import AnswersError
-from kratom_check.form.data import form_data
+from kratom_check.form.data import data_of, form_data
 from kratom_check.load import questionnaire as questionnaire_module
 from kratom_check.load.regions import ELSEWHERE
-from kratom_check.model import Questionnaire
+from kratom_check.model import Questionnaire, to_data
 from kratom_check.render.data import as_dict
 from kratom_check.render.plan import plan
 from kratom_check.score.reference import Assessment, score, without_clinician
@@ -32,6 +32,7 @@ from kratom_check.score.reference import Assessment, score, without_clinician
 from .conftest import PERSONAS, load_persona
 from .form_js import SCORER, FormScorer
 from .strategies import answer_sets
+from .test_batch_scoring import reshuffled_questionnaires
 
 PACKAGED = questionnaire_module.load()
 LANGUAGES = PACKAGED.languages
@@ -50,6 +51,22 @@ def page() -> Iterator[FormScorer]:
     scorer = FormScorer()
     yield scorer
     scorer.close()
+
+
+@pytest.fixture(scope="module")
+def other_page() -> Iterator[FormScorer]:
+    """An engine for other questionnaires than the packaged one."""
+    scorer = FormScorer()
+    yield scorer
+    scorer.close()
+
+
+def before_region(questionnaire: Questionnaire) -> dict[str, Any]:
+    """A loaded questionnaire's data as it was before its country was chosen: the country's lines apart."""
+    data: dict[str, Any] = to_data(questionnaire)
+    (region,) = data["regions"]
+    data["resources"] = [line for line in data["resources"] if line not in region["resources"]]
+    return data
 
 
 @cache
@@ -170,6 +187,20 @@ def test_the_questions_that_apply_are_the_ones_the_cli_asks(
     assert page.evaluate(each, answers, ids) == [question_id in expected for question_id in ids]
 
 
+@pytest.mark.slow  # builds and loads a whole questionnaire's data for each example
+@settings(max_examples=max(20, settings().max_examples // 6))
+@given(data=st.data())
+def test_any_questionnaire_scores_in_the_page_as_in_the_cli(other_page: FormScorer, data: st.DataObject) -> None:
+    """New points, thresholds, follow-ups and rules: the scorer reads them all from the data, none from its code."""
+    questionnaire = data.draw(reshuffled_questionnaires(), label="questionnaire")
+    answers = answers_module.as_contract(data.draw(answer_sets(questionnaire), label="answers"), questionnaire)
+    checked = answers_module.check(questionnaire, answers, "answers")
+    expected = as_dict(score(questionnaire, checked.values), questionnaire)
+    expected["made"] = None
+    other_page.load(data_of(before_region(questionnaire)))
+    assert other_page.score(answers, lang="en") == expected
+
+
 INVALID_ANSWERS = {
     "a list instead of a mapping": ["frequency"],
     "a single value instead of a mapping": "daily",
@@ -246,6 +277,17 @@ def test_the_data_holds_every_language_and_every_country() -> None:
     assert all(data["texts"][language] for language in LANGUAGES)
     assert [region["code"] for region in data["regions"]] == list(REGIONS)
     assert ELSEWHERE in REGIONS
+
+
+def test_another_questionnaire_file_gives_the_same_data_as_the_packaged_one(tmp_path: Path) -> None:
+    """--questions FILE: the file is read and checked in full (no pre-checked copy), with its translations."""
+    source = questionnaire_module.packaged_path()
+    copy = tmp_path / source.name
+    copy.write_bytes(source.read_bytes())
+    for language in LANGUAGES[1:]:
+        translations = source.with_name(f"{source.stem}.{language}.yaml")
+        (tmp_path / translations.name).write_bytes(translations.read_bytes())
+    assert form_data(copy) == form_data()
 
 
 def test_the_data_carries_the_report_strings_in_each_language() -> None:

@@ -75,27 +75,32 @@ so it finds them here."""
 
 def form_data(questions_path: Path | None = None) -> dict[str, Any]:
     """The page's data for a questionnaire (the packaged one when None): JSON-serialisable."""
-    from ..load.languages import overlay, text_slots
+    from ..load.languages import overlay
     from ..load.questionnaire import load_checked, packaged_path
     from ..model import to_data
 
     source = packaged_path() if questions_path is None else questions_path
-    checked: dict[str, Any] | None = None
-    if questions_path is None:
-        from ..load.compiled import trusted_data
+    from ..load.compiled import trusted_data
 
-        checked = trusted_data(source)
+    checked = trusted_data(source) if questions_path is None else None
     if checked is None:
         checked = to_data(load_checked(str(source)))
-    assert checked is not None  # for mypy: to_data of a questionnaire is its data
+    others = {language: overlay(copy.deepcopy(checked), source, language) for language in checked["languages"][1:]}
+    return data_of(checked, others)
+
+
+def data_of(checked: dict[str, Any], translated: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The page's data from a questionnaire's checked data (model.to_data), and the same data with its texts in
+    each other language it declares (load/languages.overlay): a language not given is said in the first."""
+    from ..load.languages import text_slots
+
     languages: list[str] = list(checked["languages"])
     first = {key: container[field] for key, container, field, _paragraph in text_slots(checked)}
     texts: dict[str, dict[str, str]] = {languages[0]: first}
     for language in languages[1:]:
-        translated = overlay(copy.deepcopy(checked), source, language)
         texts[language] = {
             key: container[field]
-            for key, container, field, _paragraph in text_slots(translated)
+            for key, container, field, _paragraph in text_slots((translated or {}).get(language, checked))
             if first.get(key) != container[field]
         }
     return {
