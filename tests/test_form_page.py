@@ -604,3 +604,22 @@ def test_the_page_fits_a_360_pixel_screen_with_text_at_200_percent(browser: Any,
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
     finally:
         context.close()
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_the_print_button_prints_the_clinicians_page_alone(opened: Opened) -> None:
+    page = opened.page
+    answer_persona(page, persona_answers("pregnant"), keyboard=False)
+    to_result(page)
+    page.evaluate(
+        """() => { window.print = () => {
+            window.printed = [...document.querySelectorAll("#kc-report > *")]
+                .filter((part) => getComputedStyle(part).display !== "none")
+                .map((part) => part.className);
+        }; }"""
+    )
+    page.emulate_media(media="print")  # the buttons are not printed: the click is sent to it directly
+    page.locator("button[data-action=print]").dispatch_event("click")
+    assert page.evaluate("window.printed") == ["clinician"]
+    assert page.evaluate("document.body.className") == ""
