@@ -212,6 +212,11 @@ INVALID_ANSWERS = {
     "several choices in one text": {"co_use": "alcohol, sedatives"},
     "a nested mapping": {"co_use": [{"alcohol": True}]},
     "nothing at all": {},
+    "a number": {"frequency": 3},
+    "text with a quote and a new line": {"frequency": "it's\ndaily"},
+    "a long text": {"frequency": "daily " * 30},
+    "nothing inside a list": {"co_use": [None]},
+    "many unknown question ids": {f"question_{number}": "daily" for number in range(25)},
 }
 
 
@@ -268,6 +273,17 @@ def test_a_country_code_is_read_as_the_cli_reads_one_from_the_locale(
     page: FormScorer, asked: str | None, used: str
 ) -> None:
     assert page.call("region", asked) == used
+
+
+@pytest.mark.parametrize(
+    ("asked", "used"),
+    [("es", "es"), ("es-MX", "es"), ("es_MX.UTF-8", "es"), ("EN", "en"), ("fr-FR", "en"), (None, "en")],
+)
+def test_a_language_tag_is_read_as_its_language_and_any_other_as_english(
+    page: FormScorer, asked: str | None, used: str
+) -> None:
+    assert page.call("language", asked) == used
+    assert page.score(load_persona(PERSONAS[0])["answers"], lang=asked)["language"] == used
 
 
 def test_the_data_holds_every_language_and_every_country() -> None:

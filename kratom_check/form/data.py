@@ -29,6 +29,9 @@ language (ids, points, conditions, sources) once, and what a person reads once p
                             "You told us: {answers}.", ...) from the CLI's message catalog, for every msgid the
                             report renderers and the answers check use; a msgid missing from a language's map
                             is said in English, as gettext does.
+    settings                the engine's numbers and codes: how many report items are shown in full
+                            (full_items), repeat_words, told_us_answers, meanings_said, max_listed, the code for any
+                            other country (elsewhere: "ZZ") and codes read as another (also_accepted: {"UK": "GB"})
     messages                {name: msgid}: the answers check's messages that give a question id as an example
                             (the scorer names no question id, so it looks them up here).
 
@@ -158,6 +161,24 @@ def data_of(checked: dict[str, Any], translated: dict[str, dict[str, Any]] | Non
         "texts": texts,
         "strings": {language: translated_strings(language) for language in languages},
         "messages": MESSAGES,
+        "settings": settings(),
+    }
+
+
+def settings() -> dict[str, Any]:
+    """The engine's own numbers and codes the scorer needs, from where the Python engine keeps them."""
+    from ..errors import MAX_LISTED
+    from ..load.regions import ALSO_ACCEPTED, ELSEWHERE
+    from ..render import plan
+
+    return {
+        "full_items": plan.FULL_ITEMS,
+        "repeat_words": plan.REPEAT_WORDS,
+        "told_us_answers": plan.TOLD_US_ANSWERS,
+        "meanings_said": plan.MEANINGS_SAID,
+        "max_listed": MAX_LISTED,
+        "elsewhere": ELSEWHERE,
+        "also_accepted": ALSO_ACCEPTED,
     }
 
 

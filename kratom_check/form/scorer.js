@@ -8,7 +8,8 @@
  *   kratomCheck.score(answers, {lang, region, partial, clinician})
  *       the object `kratom-check --answers FILE --format json` prints, with `made` null.
  *       answers: {question id: choice id | [choice ids] | true/false (yes/no)}, contract ids only.
- *       lang: "en" or "es" (any other: the first language). region: "US", "GB", "ZZ", ... (UK is GB; an unknown
+ *       lang: "en" or "es"; a tag like "es-MX" or "es_MX.UTF-8" is read as its language, any other language as
+ *       the first (see kratomCheck.language). region: "US", "GB", "ZZ", ... (UK is GB; an unknown
  *       code or none: see kratomCheck.region). partial: true leaves required questions unanswered (listed in
  *       `unanswered`, as an early report). clinician: false leaves the clinician's page out (--no-clinician).
  *       Invalid answers throw an Error named "AnswersError" whose `problems` lists every problem, as the CLI does.
@@ -19,6 +20,7 @@
  *   kratomCheck.askedQuestions(answers)       the ids of the questions that apply, in order
  *   kratomCheck.regions(lang)                 [{code, name}] of every country, the default first, ZZ last
  *   kratomCheck.region(code)                  the country code used for a code (unknown: ZZ; none: the default)
+ *   kratomCheck.language(tag)                 the language used for a tag ("es-MX": "es"; unknown: the first)
  *   kratomCheck.view(lang, region)            the questionnaire in one language and country (texts filled in)
  *   kratomCheck.t(lang, msgid, values)        one of the report's fixed strings, in the language, filled in
  */
@@ -26,12 +28,6 @@ var kratomCheck = (function () {
   "use strict";
 
   var FORMAT = "kratom-check-form-data";
-  var ELSEWHERE = "ZZ";
-  var ALSO_ACCEPTED = { UK: "GB" };
-  var FULL_ITEMS = 2;
-  var REPEAT_WORDS = 6;
-  var TOLD_US_ANSWERS = 4;
-  var MEANINGS_SAID = 2;
   // Whitespace as Python's str.split() and re's \s see it.
   var WS = "\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
   var SPACES = new RegExp("[" + WS + "]+");
@@ -41,6 +37,7 @@ var kratomCheck = (function () {
 
   var data = null;
   var views = {};
+  var settings = null;  // the engine's numbers and codes (data.settings): items in full, words in a long sentence...
 
   function has(object, key) {
     return object != null && Object.prototype.hasOwnProperty.call(object, key);
@@ -52,6 +49,7 @@ var kratomCheck = (function () {
     }
     data = given;
     views = {};
+    settings = given.settings;
     return api;
   }
 
@@ -64,7 +62,8 @@ var kratomCheck = (function () {
 
   function language(lang) {
     var d = loaded();
-    return d.languages.indexOf(lang) >= 0 ? lang : d.languages[0];
+    var code = typeof lang === "string" ? lang.split(/[-_.@]/)[0].toLowerCase() : "";
+    return d.languages.indexOf(code) >= 0 ? code : d.languages[0];
   }
 
   function format(text, values) {
@@ -133,9 +132,9 @@ var kratomCheck = (function () {
     var codes = d.regions.map(function (region) { return region.code; });
     if (code === undefined || code === null || code === "") return codes[0];
     var asked = strip(String(code)).toUpperCase();
-    asked = has(ALSO_ACCEPTED, asked) ? ALSO_ACCEPTED[asked] : asked;
+    asked = has(settings.also_accepted, asked) ? settings.also_accepted[asked] : asked;
     if (codes.indexOf(asked) >= 0) return asked;
-    return codes.indexOf(ELSEWHERE) >= 0 ? ELSEWHERE : codes[0];
+    return codes.indexOf(settings.elsewhere) >= 0 ? settings.elsewhere : codes[0];
   }
 
   function view(lang, region) {
@@ -256,12 +255,26 @@ var kratomCheck = (function () {
     return question.kind === "multiple" ? t(lang, "one or more of: {ids}", { ids: ids }) : t(lang, "one of: {ids}", { ids: ids });
   }
 
-  function shown(value) {
-    var text = typeof value === "string" ? "'" + value + "'" : JSON.stringify(value);
-    text = String(text).replace(/[\x00-\x1f\x7f-\x9f]/g, function (char) {
+  // errors.shown: outside text as it may be echoed back, control characters visible, long text shortened.
+  function shown(text) {
+    var visible = text.slice(0, 240).replace(/[\x00-\x1f\x7f-\x9f]/g, function (char) {
       return "\\x" + ("0" + char.charCodeAt(0).toString(16)).slice(-2);
     });
-    return text.length <= 60 ? text : text.slice(0, 59) + "\u2026";
+    return visible.length <= 60 ? visible : visible.slice(0, 59) + "\u2026";
+  }
+
+  // Python's repr() of what an answers file can hold where a choice id belongs (text, a number, nothing).
+  function repr(value) {
+    if (value === null || value === undefined) return "None";
+    if (typeof value !== "string") return String(value);
+    var quote = value.indexOf("'") >= 0 && value.indexOf('"') < 0 ? '"' : "'";
+    var escapes = { "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+    escapes[quote] = "\\" + quote;
+    return quote + value.replace(/[\\\n\r\t'"\x00-\x1f\x7f-\x9f]/g, function (char) {
+      if (has(escapes, char)) return escapes[char];
+      if (char === "'" || char === '"') return char;
+      return "\\x" + ("0" + char.charCodeAt(0).toString(16)).slice(-2);
+    }) + quote;
   }
 
   function idOf(question, item) {
@@ -288,10 +301,10 @@ var kratomCheck = (function () {
         if (question.kind === "multiple" && parts.length && parts.every(function (part) { return idOf(question, part); })) {
           return {
             problem: t(lang, "{value} is one text; write several choices as a list, like [{listed}]",
-              { value: shown(item), listed: parts.join(", ") }),
+              { value: shown(repr(item)), listed: parts.join(", ") }),
           };
         }
-        return { problem: t(lang, "{value} is not a choice", { value: shown(item) }) };
+        return { problem: t(lang, "{value} is not a choice", { value: shown(repr(item)) }) };
       }
       if (chosen.indexOf(id) < 0) chosen.push(id);
     }
@@ -319,8 +332,10 @@ var kratomCheck = (function () {
     var problems = [];
     var unknown = Object.keys(answers).filter(function (id) { return !has(built.byId, id); });
     if (unknown.length) {
-      var listed = unknown.slice(0, 20).map(function (id) { return shown(id); }).join(", ");
-      if (unknown.length > 20) listed += " " + t(lang, "and {count} more", { count: unknown.length - 20 });
+      var listed = unknown.slice(0, settings.max_listed).map(function (id) { return "'" + shown(id) + "'"; }).join(", ");
+      if (unknown.length > settings.max_listed) {
+        listed += " " + t(lang, "and {count} more", { count: unknown.length - settings.max_listed });
+      }
       problems.push(nt(lang, "{keys} is not a question id (known: {known})", "{keys} are not question ids (known: {known})",
         unknown.length, { keys: listed, known: built.questions.map(function (q) { return q.id; }).join(", ") }));
     }
@@ -526,7 +541,7 @@ var kratomCheck = (function () {
     var keys = this.keys;
     sentences(text).forEach(function (sentence) {
       var sentenceKey = key(sentence);
-      if (wordCount(sentenceKey) >= REPEAT_WORDS) keys[sentenceKey] = true;
+      if (wordCount(sentenceKey) >= settings.repeat_words) keys[sentenceKey] = true;
     });
   };
   Said.prototype.newPart = function (text) {
@@ -534,7 +549,7 @@ var kratomCheck = (function () {
     var kept = [];
     sentences(text).forEach(function (sentence) {
       var sentenceKey = key(sentence);
-      if (wordCount(sentenceKey) >= REPEAT_WORDS) {
+      if (wordCount(sentenceKey) >= settings.repeat_words) {
         if (has(keys, sentenceKey)) return;
         keys[sentenceKey] = true;
       }
@@ -570,7 +585,7 @@ var kratomCheck = (function () {
         meanings = meanings.concat(fresh);
       });
       var told = t(lang, "You told us: {answers}.", { answers: signs.join("; ") });
-      return flags.length <= MEANINGS_SAID ? [told].concat(meanings).join(" ") : told;
+      return flags.length <= settings.meanings_said ? [told].concat(meanings).join(" ") : told;
     }
     if (assessment.level === built.levels[0].id) return t(lang, "You told us nothing that raised the result.");
     var reached = assessment.factors.filter(function (f) { return f.level === assessment.level && f.raised_by.length; });
@@ -586,7 +601,7 @@ var kratomCheck = (function () {
         answers = answers.concat(fresh);
       });
     if (!answers.length) return t(lang, "You told us nothing that raised the result.");
-    var shownAnswers = answers.slice(0, TOLD_US_ANSWERS);
+    var shownAnswers = answers.slice(0, settings.told_us_answers);
     var more = answers.length - shownAnswers.length;
     var text = shownAnswers.join("; ") + (more ? t(lang, ", and {count} more", { count: more }) : "");
     return t(lang, "You told us: {answers}.", { answers: text });
@@ -622,7 +637,7 @@ var kratomCheck = (function () {
       number += 1;
       built.push({
         ids: group.map(function (c) { return c.id; }), title: title, text: text, next_step: step || first.next_step,
-        sources: sources, folded: number > FULL_ITEMS,
+        sources: sources, folded: number > settings.full_items,
       });
     });
     return built;
@@ -856,6 +871,7 @@ var kratomCheck = (function () {
     askedQuestions: askedQuestions,
     regions: regions,
     region: regionCode,
+    language: language,
     view: view,
     t: t,
   };
