@@ -201,6 +201,47 @@ def test_any_questionnaire_scores_in_the_page_as_in_the_cli(other_page: FormScor
     assert other_page.score(answers, lang="en") == expected
 
 
+CHOICE_IDS = sorted({choice_id for question in PACKAGED.questions for choice_id in question.choice_ids})
+NAMES = sorted({name for question in PACKAGED.questions for choice in question.choices for name in choice.aliases})
+"""Every choice's label in every language, and its other names: an answers file may name a choice by one."""
+ONE_ANSWER = st.one_of(
+    st.sampled_from(CHOICE_IDS),
+    st.sampled_from(CHOICE_IDS).map(lambda choice_id: f" {choice_id} "),
+    st.sampled_from(NAMES).map(str.upper),
+    st.sampled_from(NAMES),
+    st.booleans(),
+    st.none(),
+    st.integers(-5, 5),
+    # Assigned characters only: which are unassigned depends on the Unicode version of each engine.
+    st.text(st.characters(exclude_categories=("Cn", "Cs")), max_size=6),
+    st.lists(st.sampled_from(CHOICE_IDS), max_size=2).map(", ".join),
+)
+ANY_ANSWERS = st.dictionaries(
+    st.one_of(
+        st.sampled_from([question.id for question in PACKAGED.questions]),
+        # A JavaScript object lists whole-number keys first, whatever order the file gave them in.
+        st.text(max_size=6).filter(lambda key: not re.fullmatch(r"0|[1-9][0-9]*", key)),
+    ),
+    st.one_of(
+        ONE_ANSWER, st.lists(ONE_ANSWER, max_size=3), st.dictionaries(st.text(max_size=3), ONE_ANSWER, max_size=1)
+    ),
+)
+
+
+@EACH
+@given(chosen=answer_sets(PACKAGED), changes=ANY_ANSWERS, language=st.sampled_from(LANGUAGES))
+def test_any_answers_give_the_cli_report_or_the_cli_problems(
+    page: FormScorer, chosen: dict[str, tuple[str, ...]], changes: dict[str, Any], language: str
+) -> None:
+    """Ids, labels, booleans, padding, numbers, text, lists, mappings and unknown ids, over a valid answer set."""
+    answers = {**contract(chosen), **changes}
+    try:
+        expected = cli_report(answers, language, None)
+    except AnswersError as error:
+        expected = {"error": "AnswersError: " + "\n".join(error.problems), "problems": error.problems}
+    assert page.score(answers, lang=language) == expected
+
+
 INVALID_ANSWERS = {
     "a list instead of a mapping": ["frequency"],
     "a single value instead of a mapping": "daily",

@@ -8,7 +8,9 @@ language (ids, points, conditions, sources) once, and what a person reads once p
     id, version             the questionnaire's id and version
     languages               ["en", "es"]: the first is the questionnaire's own language
     levels                  level ids, lowest first
-    questions               [{id, kind, required, ask_if?, choices: [{id, points?, exclusive?, unknown?}]}]
+    questions               [{id, kind, required, ask_if?, choices: [{id, points?, exclusive?, unknown?, aliases?}]}]:
+                            aliases are a choice's other names beyond its label in each language (an answers file
+                            may name a choice by any of them, as the CLI reads it)
     factors                 [{id, thresholds: {level id: points}}]
     overall                 {thresholds: {level id: points}}
     rules                   [{id, when, level, sources}]
@@ -113,7 +115,7 @@ def data_of(checked: dict[str, Any], translated: dict[str, dict[str, Any]] | Non
         "version": checked["version"],
         "languages": languages,
         "levels": [level["id"] for level in checked["levels"]],
-        "questions": [_question(question) for question in checked["questions"]],
+        "questions": [_question(question, texts) for question in checked["questions"]],
         "factors": [{"id": factor["id"], "thresholds": factor["thresholds"]} for factor in checked["factors"]],
         "overall": {"thresholds": checked["overall"]["thresholds"]},
         "rules": [
@@ -182,7 +184,11 @@ def settings() -> dict[str, Any]:
     }
 
 
-def _question(question: dict[str, Any]) -> dict[str, Any]:
+def _question(question: dict[str, Any], texts: dict[str, dict[str, str]]) -> dict[str, Any]:
+    def labels(choice_id: str) -> set[str]:
+        key = f"questions.{question['id']}.choices.{choice_id}"
+        return {by_key[key] for by_key in texts.values() if key in by_key}
+
     return _without_empty(
         {
             "id": question["id"],
@@ -196,6 +202,7 @@ def _question(question: dict[str, Any]) -> dict[str, Any]:
                         "points": choice["points"] or None,
                         "exclusive": choice["exclusive"] or None,
                         "unknown": choice["unknown"] or None,
+                        "aliases": [name for name in choice["aliases"] if name not in labels(choice["id"])] or None,
                     }
                 )
                 for choice in question["choices"]

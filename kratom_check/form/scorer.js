@@ -7,7 +7,8 @@
  *   kratomCheck.load(data)                    the page's data; returns kratomCheck
  *   kratomCheck.score(answers, {lang, region, partial, clinician})
  *       the object `kratom-check --answers FILE --format json` prints, with `made` null.
- *       answers: {question id: choice id | [choice ids] | true/false (yes/no)}, contract ids only.
+ *       answers: {question id: choice id | [choice ids] | true/false (yes/no)}, read as the CLI reads an answers
+ *       file (a choice may also be named by its label in any language).
  *       lang: "en" or "es"; a tag like "es-MX" or "es_MX.UTF-8" is read as its language, any other language as
  *       the first (see kratomCheck.language). region: "US", "GB", "ZZ", ... (UK is GB; an unknown
  *       code or none: see kratomCheck.region). partial: true leaves required questions unanswered (listed in
@@ -37,6 +38,7 @@ var kratomCheck = (function () {
 
   var data = null;
   var views = {};
+  var lookups = {};
   var settings = null;  // the engine's numbers and codes (data.settings): items in full, words in a long sentence...
 
   function has(object, key) {
@@ -49,6 +51,7 @@ var kratomCheck = (function () {
     }
     data = given;
     views = {};
+    lookups = {};
     settings = given.settings;
     return api;
   }
@@ -257,24 +260,61 @@ var kratomCheck = (function () {
 
   // errors.shown: outside text as it may be echoed back, control characters visible, long text shortened.
   function shown(text) {
-    var visible = text.slice(0, 240).replace(/[\x00-\x1f\x7f-\x9f]/g, function (char) {
-      return "\\x" + ("0" + char.charCodeAt(0).toString(16)).slice(-2);
-    });
-    return visible.length <= 60 ? visible : visible.slice(0, 59) + "\u2026";
+    var visible = Array.from(text).slice(0, 240).map(function (char) {
+      var code = char.codePointAt(0);
+      return code < 32 || (code >= 127 && code < 160) ? "\\x" + hex(code, 2) : char;
+    }).join("");
+    var points = Array.from(visible);
+    return points.length <= 60 ? visible : points.slice(0, 59).join("") + "\u2026";
   }
+
+  function hex(code, digits) {
+    var text = code.toString(16);
+    while (text.length < digits) text = "0" + text;
+    return text;
+  }
+
+  var UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
 
   // Python's repr() of what an answers file can hold where a choice id belongs (text, a number, nothing).
   function repr(value) {
     if (value === null || value === undefined) return "None";
+    if (typeof value === "boolean") return value ? "True" : "False";
     if (typeof value !== "string") return String(value);
     var quote = value.indexOf("'") >= 0 && value.indexOf('"') < 0 ? '"' : "'";
-    var escapes = { "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
-    escapes[quote] = "\\" + quote;
-    return quote + value.replace(/[\\\n\r\t'"\x00-\x1f\x7f-\x9f]/g, function (char) {
-      if (has(escapes, char)) return escapes[char];
-      if (char === "'" || char === '"') return char;
-      return "\\x" + ("0" + char.charCodeAt(0).toString(16)).slice(-2);
-    }) + quote;
+    var named = { "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+    named[quote] = "\\" + quote;
+    return quote + Array.from(value).map(function (char) {
+      if (has(named, char)) return named[char];
+      if (char === " " || !UNPRINTABLE.test(char)) return char;
+      var code = char.codePointAt(0);
+      return code < 0x100 ? "\\x" + hex(code, 2) : code < 0x10000 ? "\\u" + hex(code, 4) : "\\U" + hex(code, 8);
+    }).join("") + quote;
+  }
+
+  // A choice named by its label or another name, in any language, where no other choice of the question has it.
+  function names(questionId) {
+    if (has(lookups, questionId)) return lookups[questionId];
+    var d = loaded();
+    var question = d.questions.filter(function (q) { return q.id === questionId; })[0];
+    var owners = new Map();
+    question.choices.forEach(function (choice) {
+      var textKey = "questions." + questionId + ".choices." + choice.id;
+      var all = d.languages.map(function (lang) {
+        return has(d.texts[lang], textKey) ? d.texts[lang][textKey] : d.texts[d.languages[0]][textKey];
+      }).concat(choice.aliases || []);
+      all.forEach(function (name) {
+        var folded = casefold(name);
+        if (!owners.has(folded)) owners.set(folded, []);
+        if (owners.get(folded).indexOf(choice.id) < 0) owners.get(folded).push(choice.id);
+      });
+    });
+    var found = new Map();
+    owners.forEach(function (ids, folded) {
+      if (ids.length === 1) found.set(folded, ids[0]);
+    });
+    lookups[questionId] = found;
+    return found;
   }
 
   function idOf(question, item) {
@@ -284,7 +324,9 @@ var kratomCheck = (function () {
     var ids = question.choices.map(function (choice) { return choice.id; });
     if (ids.indexOf(item) >= 0) return item;
     var trimmed = strip(item);
-    return ids.indexOf(trimmed) >= 0 ? trimmed : null;
+    if (ids.indexOf(trimmed) >= 0) return trimmed;
+    var named = names(question.id).get(casefold(trimmed));
+    return named === undefined ? null : named;
   }
 
   function parseAnswer(lang, question, raw) {
