@@ -123,6 +123,16 @@ def test_every_persona_gets_the_report_plan_the_renderers_use(page: FormScorer, 
     assert page.plan(answers, lang=language) == expected
 
 
+@EACH
+@given(chosen=answer_sets(PACKAGED), language=st.sampled_from(LANGUAGES), region=st.sampled_from(REGIONS))
+def test_any_valid_answer_set_gets_the_report_plan_the_renderers_use(
+    page: FormScorer, chosen: dict[str, tuple[str, ...]], language: str, region: str
+) -> None:
+    answers = contract(chosen)
+    questionnaire, assessment = assessed(answers, language, region)
+    assert page.plan(answers, lang=language, region=region) == as_data(plan(assessment, questionnaire))
+
+
 @given(
     chosen=answer_sets(PACKAGED),
     language=st.sampled_from(LANGUAGES),

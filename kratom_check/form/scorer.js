@@ -32,7 +32,8 @@ var kratomCheck = (function () {
   // Whitespace as Python's str.split() and re's \s see it.
   var WS = "\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
   var SPACES = new RegExp("[" + WS + "]+");
-  var SENTENCE_END = new RegExp("(?<=[.!?])[" + WS + "]+(?=[^" + WS + "])");
+  // A sentence ends at . ! or ? before a space and more text (no look-behind: older Safari has none).
+  var SENTENCE_END = new RegExp("[.!?][" + WS + "]+(?=[^" + WS + "])", "g");
   var EDGES = new RegExp("^[" + WS + "]+|[" + WS + "]+$", "g");
   var WORD = /[\p{L}\p{N}_]+/gu;
 
@@ -92,9 +93,20 @@ var kratomCheck = (function () {
   }
 
   function sentences(text) {
-    return words(text).join(" ").split(SENTENCE_END).filter(Boolean);
+    var joined = words(text).join(" ");
+    var parts = [];
+    var start = 0;
+    var match;
+    SENTENCE_END.lastIndex = 0;
+    while ((match = SENTENCE_END.exec(joined)) !== null) {
+      parts.push(joined.slice(start, match.index + 1));
+      start = match.index + match[0].length;
+    }
+    parts.push(joined.slice(start));
+    return parts.filter(Boolean);
   }
 
+  // Python's str.casefold for a questionnaire's texts: upper then lower case folds ß to ss, ς to σ, ﬁ to fi.
   function casefold(text) {
     return text.toUpperCase().toLowerCase();
   }
