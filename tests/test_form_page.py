@@ -200,6 +200,12 @@ def test_page_uses_no_storage_and_no_way_to_send() -> None:
         assert word not in code, word
 
 
+def test_the_page_script_has_no_look_behind_which_older_safari_cannot_read() -> None:
+    from .conftest import REPO
+
+    assert "(?<" not in (REPO / "kratom_check" / "form" / "page.js").read_text(encoding="utf-8")
+
+
 def test_page_is_at_most_400_kb(page_html: str) -> None:
     assert len(page_html.encode("utf-8")) <= MAX_BYTES
 
@@ -543,6 +549,16 @@ def _report_text(page: Any, selector: str) -> str:
     return " ".join(text.split())
 
 
+def _links(page: Any, selector: str) -> list[list[str]]:
+    """Each link of the report (phone numbers, sources) as its target and its text."""
+    links: list[list[str]] = page.evaluate(
+        "(selector) => [...document.querySelectorAll(selector + ' a')]"
+        ".map((a) => [a.getAttribute('href'), a.textContent])",
+        selector,
+    )
+    return links
+
+
 @pytest.mark.slow
 @needs_chromium
 @pytest.mark.parametrize("lang", ["en", "es"])
@@ -556,10 +572,12 @@ def test_the_page_shows_the_same_report_as_format_html(
         answer_persona(opened.page, answers, keyboard=False)
         to_result(opened.page)
         shown = _report_text(opened.page, "#kc-report")
+        shown_links = _links(opened.page, "#kc-report")
         given = tmp_path / "answers.json"
         given.write_text(json.dumps(answers), encoding="utf-8")
         opened.page.set_content(cli(given, "--format", "html", "--lang", lang, "--region", "US"))
         assert shown == _report_text(opened.page, "body")
+        assert shown_links == _links(opened.page, "body")
         assert opened.errors == []
     finally:
         opened.close()

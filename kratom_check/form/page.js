@@ -392,13 +392,15 @@
     return "[" + seen.join(", ") + "]";
   }
 
-  var PHONE = /(?<![\p{L}\p{N}_&#+-])\+?[0-9]+(?:[ -][0-9]+)*(?![\p{L}\p{N}_-])/gu;
+  // render/html.py's pattern; the character before a number is matched, not looked behind at, since
+  // Safari before 16.4 cannot read a look-behind (the whole script would not run).
+  var PHONE = /(^|[^\p{L}\p{N}_&#+-])(\+?[0-9]+(?:[ -][0-9]+)*)(?![\p{L}\p{N}_-])/gu;
 
   function linkPhones(escaped) {
-    return escaped.replace(PHONE, function (shown) {
+    return escaped.replace(PHONE, function (whole, before, shown) {
       var number = shown.replace(/[^+0-9]/g, "");
-      if (number.replace(/^\++/, "").length < 3) return shown;
-      return "<a href=\"tel:" + number + "\">" + shown + "</a>";
+      if (number.replace(/^\++/, "").length < 3) return whole;
+      return before + "<a href=\"tel:" + number + "\">" + shown + "</a>";
     });
   }
 
