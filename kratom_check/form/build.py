@@ -152,7 +152,7 @@ def page_data(questions: str | None = None) -> dict[str, Any]:
                 "title": model.title,
                 "intro": model.intro,
                 "asked": [question.id for question in asked],
-                "questions": [_question(asked[0])],
+                "questions": [_question(question) for question in asked[:1]],
             }
     finally:
         i18n.activate(was)
