@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from ..edge import debug_requested, emit, user_errors
+from ..edge import debug_requested, emit, say, user_errors
 
 export_app = typer.Typer(help="Export the questionnaire for other systems.", no_args_is_help=True)
 
@@ -77,3 +77,35 @@ def sql(
             ) from None
         model = load(questions)
         emit(export_query(model, dialect.value, table=table, lists=lists, id_column=id_column or None))
+
+
+@export_app.command("form")
+def form(
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Save the page to FILE (private, mode 0600); - prints it."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+    questions: Annotated[str | None, typer.Option("--questions", metavar="FILE", help="Another questionnaire.")] = None,
+) -> None:
+    """Make the check as one offline web page: open it in any browser, with no internet and no Python.
+
+    The page asks the same questions and shows the same report. Its security policy lets it load and send
+    nothing. Without --output it is printed.
+    """
+    from ..i18n import _
+
+    with user_errors(debug=debug_requested(), writing=_("the page")):
+        from ..errors import visible
+        from ..form.build import page
+        from ..render import save
+
+        path = None if output is None else save.file_option(output, "--output", save.Kind.page)
+        if path is not None:
+            save.check_destination(path, force=force, kind=save.Kind.page)
+        html = page(questions)
+        if path is None:
+            emit(html)
+            return
+        save.write_atomically(path, html, force=force, kind=save.Kind.page)
+        say(_("Saved the page to {path}. Open it in a browser.").format(path=visible(str(path))))

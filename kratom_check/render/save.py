@@ -26,12 +26,15 @@ class Kind(StrEnum):
     report = "report"
     answers = "answers"
     export = "export"
+    page = "page"
 
     def thing(self) -> str:
         if self is Kind.answers:
             return _("your answers")
         if self is Kind.export:
             return _("the history")
+        if self is Kind.page:
+            return _("the page")
         return _("the report")
 
     def example(self) -> str:
@@ -40,6 +43,8 @@ class Kind(StrEnum):
             return _("answers.yaml")
         if self is Kind.export:
             return _("history.json")
+        if self is Kind.page:
+            return _("check.html")
         return _("report.txt")
 
 
