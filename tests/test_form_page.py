@@ -534,7 +534,9 @@ def test_every_persona_scores_in_the_page_as_the_python_engine_scores_it(opened:
             assert in_page == cli_json(tmp_path, answers, lang, region), (persona.stem, lang)
 
 
-REPORT_PERSONAS = ["chest_pain", "pregnant", "occasional_leaf", "cirrhosis_with_acetaminophen"]
+REPORT_PERSONAS = [
+    "chest_pain", "pregnant", "occasional_leaf", "cirrhosis_with_acetaminophen", "wants_to_stop_after_seven_oh",
+]
 
 
 def _report_text(page: Any, selector: str) -> str:

@@ -170,11 +170,13 @@ def data_of(checked: dict[str, Any], translated: dict[str, dict[str, Any]] | Non
 def settings() -> dict[str, Any]:
     """The engine's own numbers and codes the scorer needs, from where the Python engine keeps them."""
     from ..errors import MAX_LISTED
+    from ..model import MENU_STEPS
     from ..load.regions import ALSO_ACCEPTED, ELSEWHERE
     from ..render import plan
 
     return {
         "full_items": plan.FULL_ITEMS,
+        "menu_steps": MENU_STEPS,
         "repeat_words": plan.REPEAT_WORDS,
         "told_us_answers": plan.TOLD_US_ANSWERS,
         "meanings_said": plan.MEANINGS_SAID,
@@ -195,6 +197,9 @@ def _question(question: dict[str, Any], texts: dict[str, dict[str, str]]) -> dic
             "kind": question["kind"],
             "required": question["required"],
             "ask_if": _condition(question["ask_if"]),
+            "ruler": question["ruler"] or None,
+            "adapted_from": question["adapted_from"],
+            "validated_for_kratom": question["validated_for_kratom"] if question["adapted_from"] else None,
             "choices": [
                 _without_empty(
                     {

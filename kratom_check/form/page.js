@@ -502,7 +502,8 @@
     var C = R().clinician;
     var mark = esc(R().warning_mark);
     var rows = r.clinician.answers.map(function (row) {
-      return [esc(row.text), row.chosen.map(function (c) {
+      var question = esc(row.text) + (row.provenance ? "<br><small class=\"provenance\">" + esc(row.provenance) + "</small>" : "");
+      return [question, row.chosen.map(function (c) {
         return c.warning_sign ? "<span class=\"warning\">" + esc(c.label) + " (" + mark + ")</span>" : esc(c.label);
       }).join("; ")];
     });

@@ -207,7 +207,8 @@ var kratomCheck = (function () {
         return {
           id: question.id, kind: question.kind, required: question.required !== false,
           text: text(at + "text"), help: text(at + "help"), short: text(at + "short"),
-          ask_if: question.ask_if || null,
+          ask_if: question.ask_if || null, ruler: !!question.ruler,
+          adapted_from: question.adapted_from || null, validated_for_kratom: !!question.validated_for_kratom,
           choices: question.choices.map(function (choice) {
             return {
               id: choice.id, label: text(at + "choices." + choice.id), points: choice.points || {},
@@ -332,6 +333,8 @@ var kratomCheck = (function () {
   function idOf(question, item) {
     if (item === true) item = "yes";
     if (item === false) item = "no";
+    // A ruler's choices are the numbers 0 to 10; a file may write them unquoted (Python reads an int as its digits).
+    if (typeof item === "number" && Number.isSafeInteger(item)) item = String(item);
     if (typeof item !== "string") return null;
     var ids = question.choices.map(function (choice) { return choice.id; });
     if (ids.indexOf(item) >= 0) return item;
@@ -523,8 +526,9 @@ var kratomCheck = (function () {
     var actNow = ofKind("act_now");
     var safetyNet = ofKind("watch_for");
     var goodToKnow = ofKind("good_to_know");
-    var nextSteps = ofKind("next_step");
-    var ask = ofKind("ask_clinician");
+    var steps = whatToDoNext(ofKind("menu"), ofKind("next_step"), ofKind("ask_clinician"));
+    var nextSteps = steps[0];
+    var ask = steps[1];
     var cited = [];
     [].concat(actNow, lead, safetyNet, cautions, nextSteps, ask, rest, goodToKnow, redFlags, pointers).forEach(function (item) {
       item.sources.forEach(function (sourceKey) { if (cited.indexOf(sourceKey) < 0) cited.push(sourceKey); });
@@ -761,13 +765,46 @@ var kratomCheck = (function () {
     return rows;
   }
 
+  // The steps and the questions for a clinician: when steps fit what the person wants to do, they come first
+  // and the list stops at menu_steps (score/reference.py, _what_to_do_next).
+  function whatToDoNext(menu, steps, ask) {
+    if (!menu.length) return [steps, ask];
+    var texts = [];
+    var kept = [];
+    menu.concat(steps).map(function (line) { return [false, line]; })
+      .concat(ask.map(function (line) { return [true, line]; }))
+      .forEach(function (pair) {
+        if (texts.indexOf(pair[1].text) < 0 && kept.length < settings.menu_steps) {
+          texts.push(pair[1].text);
+          kept.push(pair);
+        }
+      });
+    return [
+      kept.filter(function (pair) { return !pair[0]; }).map(function (pair) { return pair[1]; }),
+      kept.filter(function (pair) { return pair[0]; }).map(function (pair) { return pair[1]; }),
+    ];
+  }
+
+  // "Adapted from …; not validated for kratom." (render/clinician.py, provenance)
+  function provenance(built, question) {
+    if (!question.adapted_from) return null;
+    var source = built.sources[question.adapted_from];
+    var name = [source.title, source.publisher, source.year].filter(function (part) {
+      return part !== null && part !== undefined && part !== "";
+    }).join(", ");
+    var note = question.validated_for_kratom
+      ? "Adapted from {source}; validated for kratom."
+      : "Adapted from {source}; not validated for kratom.";
+    return t(built.lang, note, { source: name });
+  }
+
   function clinicianDict(built, assessment) {
     if (!assessment.for_clinician) return null;
     var warnings = assessment.warning_answers.map(function (pair) { return pair[0] + "\u0000" + pair[1]; });
     return {
       answers: Object.keys(assessment.answers).map(function (questionId) {
         var question = built.byId[questionId];
-        return {
+        var row = {
           question: questionId,
           text: question.text,
           chosen: assessment.answers[questionId].map(function (choiceId) {
@@ -778,6 +815,9 @@ var kratomCheck = (function () {
             };
           }),
         };
+        var note = provenance(built, question);
+        if (note) row.provenance = note;
+        return row;
       }),
       areas: areaRows(built, assessment),
       pointers: assessment.clinician.map(function (line) { return { id: line.id, text: line.text, sources: line.sources.slice() }; }),
