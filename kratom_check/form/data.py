@@ -170,8 +170,8 @@ def data_of(checked: dict[str, Any], translated: dict[str, dict[str, Any]] | Non
 def settings() -> dict[str, Any]:
     """The engine's own numbers and codes the scorer needs, from where the Python engine keeps them."""
     from ..errors import MAX_LISTED
-    from ..model import MENU_STEPS
     from ..load.regions import ALSO_ACCEPTED, ELSEWHERE
+    from ..model import MENU_STEPS
     from ..render import plan
 
     return {
