@@ -28,9 +28,11 @@ from .conftest import REPO
 from .strategies import answer_sets
 
 SOURCE = (REPO / "questions.yaml").read_text(encoding="utf-8")
-ADAPTED_LICENCE = (
-    "    licence: Our own words on the topic of one NIDA-Modified ASSIST item. NIDA's guide is in the public domain.\n"
-)
+ADAPTED_LICENCE = """\
+    licence: >-
+      Our own wording; no NIDA or WHO text is used. The topic and time frame follow NIDA-Modified ASSIST items 3 to
+      7 (NIDA 2012), which NIDA adapted from WHO's ASSIST (copyright WHO) and retired in 2022.
+"""
 STOPS_AFTER_7OH = {
     "symptoms": ["none"],
     "frequency": "several_daily",
@@ -179,6 +181,29 @@ def test_choosing_stop_after_daily_7oh_brings_treatment_the_lost_tolerance_and_h
     assert "opioid_treatment" not in [caution.id for caution in assessment.cautions]
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"medicine_kinds": ["methadone_buprenorphine"], "daily_medicines": "yes"},
+        {"pregnancy": "yes", "pregnancy_detail": ["pregnant"]},
+    ],
+    ids=["on_methadone_or_buprenorphine", "pregnant"],
+)
+def test_wanting_to_stop_7oh_brings_no_treatment_or_tolerance_step_to_whom_it_does_not_fit(
+    questionnaire: Questionnaire, change: dict[str, Any]
+) -> None:
+    assessment = assess(questionnaire, {**STOPS_AFTER_7OH, **change})
+    shown = [line.id for line in assessment.next_steps]
+    assert "menu_opioid_withdrawal" not in shown
+    assert "menu_after_a_break" not in shown
+
+
+def test_cutting_down_kratom_used_for_opioids_still_names_the_opioid_medicines(questionnaire: Questionnaire) -> None:
+    answers_given = {**STOPS_AFTER_7OH, "product_forms": ["leaf"], "reasons": ["reduce_opioids"], "goal": "cut_down"}
+    assessment = assess(questionnaire, answers_given)
+    assert "opioid_treatment" in [caution.id for caution in assessment.cautions]
+
+
 @pytest.mark.parametrize("goal", ["safer", "cut_down", "stop", "not_sure", "rather_not_say"])
 def test_any_answer_about_what_the_person_wants_keeps_what_to_do_next_to_three_steps(
     questionnaire: Questionnaire, goal: str
@@ -237,8 +262,8 @@ def test_the_dosing_gate_refuses_a_pace_or_a_target(text: str) -> None:
 def test_a_menu_step_that_sets_a_pace_is_refused_at_load(tmp_path: Path) -> None:
     error = load_edited(
         tmp_path,
-        "      You do not have to do this on your own. After daily use, going without kratom can bring withdrawal.\n",
-        "      Cut down slowly, a little each week. After daily use, going without kratom can bring withdrawal.\n",
+        "      You do not have to do this on your own. Going without kratom can bring withdrawal.\n",
+        "      Cut down slowly, a little each week. Going without kratom can bring withdrawal.\n",
     )
     assert any("sets a pace or a target" in problem for problem in error.problems)
 
