@@ -283,7 +283,8 @@ def answer_persona(page: Any, answers: dict[str, Any], *, keyboard: bool = True)
             return
         question = form.get_attribute("data-question")
         given = answers.get(question)
-        chosen = [] if given is None else [given] if isinstance(given, str) else list(given)
+        # A ruler's answer may be written as a number (importance: 9), as answers files may.
+        chosen = [] if given is None else [str(given)] if isinstance(given, str | int) else list(given)
         if keyboard and step % 2:
             for choice in chosen:
                 page.locator(f"input[value='{choice}']").focus()
