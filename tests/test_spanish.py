@@ -233,7 +233,7 @@ def test_spanish_interactive_walk_in_a_real_terminal() -> None:
     )
     try:
         child.expect_exact("Autoevaluación sobre el kratom")
-        child.expect_exact("Pregunta 1 de 15")
+        child.expect_exact("Pregunta 1 de 21")
         child.expect_exact("(? = por qué preguntamos, a = volver atrás,")
         child.expect_exact("d = detener)")
         child.expect_exact("> ")
@@ -247,8 +247,8 @@ def test_spanish_interactive_walk_in_a_real_terminal() -> None:
         for typed in ["3", "4", "2", "1", "", "1", "1"]:
             child.expect_exact("> ")
             child.sendline(typed)
-        child.expect_exact("Pregunta 9 de 16")
-        for typed in ["2", "2", "2", "8", "1", "1", "1", "2"]:
+        child.expect_exact("Pregunta 9 de 22")
+        for typed in ["2", "2", "2", "8", "1", "1", "", "", "", "", "", "1", "2", ""]:
             child.expect_exact("> ")
             child.sendline(typed)
         child.expect_exact("Sus respuestas")
