@@ -23,8 +23,9 @@ def validate(
     with user_errors(debug=debug_requested(), writing=_("the result of the check")):
         from pathlib import Path
 
+        from .. import authoring
         from ..errors import QuestionnaireError
-        from ..load import authoring, languages, questionnaire
+        from ..load import languages, questionnaire
 
         model = questionnaire.load_checked(file)
         warnings = authoring.warnings(model)

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any, TypedDict
 
-from ..model import Questionnaire
+from .model import Questionnaire
 
 ID_KEY = "id"
 
@@ -34,7 +34,7 @@ def _is_nan(value: Any) -> bool:
 
 @cache
 def _questionnaire(path: str | None) -> Questionnaire:
-    from ..load.questionnaire import load
+    from .load.questionnaire import load
 
     return load(path, "en")
 
@@ -50,9 +50,9 @@ def score_row(row: Mapping[str, Any], *, cells: bool = False, questions: str | N
 
     An invalid row is not an exception: its result has an `error` naming each problem, and no levels.
     """
-    from ..ask.answers import check, csv_record
-    from ..errors import AnswersError
-    from .reference import score
+    from .contract import check, csv_record
+    from .errors import AnswersError
+    from .score.reference import score
 
     questionnaire = _questionnaire(questions)
     # No answer: None, or NaN (how pandas and Dask read an empty cell).

@@ -1,0 +1,55 @@
+"""The package's shape: one way down the house, and a page that names every room."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _import_graph() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("import_graph", REPO / "benchmarks" / "import_graph.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+GRAPH = _import_graph()
+EDGES: dict[str, set[str]] = GRAPH.arrows(GRAPH.modules())
+
+
+def test_no_modules_import_each_other_round_a_circle() -> None:
+    assert GRAPH.circles(EDGES) == []
+
+
+def test_no_arrow_climbs_back_up_the_stages() -> None:
+    """load imports no later stage, score neither loads nor asks, and the shared modules import no stage."""
+    assert GRAPH.climbing(EDGES) == []
+
+
+def test_an_arrow_from_score_to_load_counts_as_climbing() -> None:
+    edges = {"kratom_check.score.fast": {"kratom_check.load.questionnaire"}, "kratom_check.load.questionnaire": set()}
+    assert GRAPH.climbing(edges) == [("kratom_check.score.fast", "kratom_check.load.questionnaire")]
+
+
+def test_an_arrow_from_load_to_score_counts_as_climbing() -> None:
+    edges = {"kratom_check.load.authoring": {"kratom_check.score.reference"}, "kratom_check.score.reference": set()}
+    assert GRAPH.climbing(edges) == [("kratom_check.load.authoring", "kratom_check.score.reference")]
+
+
+def test_an_arrow_from_a_shared_module_to_a_stage_counts_as_climbing() -> None:
+    edges = {"kratom_check.contract": {"kratom_check.ask.answers"}, "kratom_check.ask.answers": set()}
+    assert GRAPH.climbing(edges) == [("kratom_check.contract", "kratom_check.ask.answers")]
+
+
+def test_an_arrow_down_the_stages_is_allowed() -> None:
+    edges = {
+        "kratom_check.render.data": {"kratom_check.ask.answers", "kratom_check.score.reference"},
+        "kratom_check.batch.files": {"kratom_check.score.fast", "kratom_check.load.questionnaire"},
+        "kratom_check.rows": {"kratom_check.load.questionnaire", "kratom_check.score.reference"},
+    }
+    assert GRAPH.climbing(edges) == []
