@@ -4,16 +4,27 @@ import gc
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from . import __version__
 from .commands import batch, export, history, schema, template, validate
 from .commands.check import Format, Options, run
-from .edge import say, user_errors
+from .edge import say, user_errors, writing
+
+
+class _Boundary(TyperGroup):
+    """Every command runs inside the one error boundary (edge.user_errors), entered here, once."""
+
+    def invoke(self, ctx: Any) -> Any:  # a click Context, whose class typer names only privately
+        with user_errors(debug=bool(ctx.params.get("debug"))):
+            return super().invoke(ctx)
+
 
 app = typer.Typer(
+    cls=_Boundary,
     add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -131,10 +142,9 @@ def check(
 
     i18n.activate(i18n.choose(lang.value if lang else None))
     if ctx.invoked_subcommand is not None:
-        with user_errors(debug=debug):
-            _refuse_options_meant_for_the_check(ctx)
+        _refuse_options_meant_for_the_check(ctx)
         return
-    with user_errors(debug=debug, writing=i18n._("the report")):
+    with writing(i18n._("the report")):
         run(
             Options(
                 answers, output_format, output, force, questions, plain, seed, save_answers, date, region, save,
@@ -204,10 +214,10 @@ def _hint_at_a_file_given_as_a_command(arguments: list[str]) -> None:
 
 def _own_output_failed(exc: OSError, arguments: list[str]) -> None:
     """The help or the version could not be printed (a full disk, a closed output): say so, no traceback."""
-    from .edge import debug_requested, output_failed
+    from .edge import output_failed
     from .i18n import _, activate, choose
 
-    if debug_requested():
+    if "--debug" in arguments:
         raise exc
     activate(choose(None))
     if {"-h", "--help"} & set(arguments):
@@ -234,8 +244,9 @@ def main() -> None:
         arguments = ["--debug", *(argument for argument in arguments if argument != "--debug")]
     if arguments[:1] == ["history"]:
         try:
-            if history.quick_listing(arguments[1:]):
-                return
+            with user_errors():  # the listing skips typer, and so the boundary it enters for every command
+                if history.quick_listing(arguments[1:]):
+                    return
         except typer.Exit as done:
             raise SystemExit(done.exit_code) from None
         finally:

@@ -53,3 +53,13 @@ def test_an_arrow_down_the_stages_is_allowed() -> None:
         "kratom_check.rows": {"kratom_check.load.questionnaire", "kratom_check.score.reference"},
     }
     assert GRAPH.climbing(edges) == []
+
+
+def test_only_the_command_line_enters_the_error_boundary() -> None:
+    """Errors become messages and exit codes in one place: commands raise, and name what they print."""
+    entering = {
+        str(path.relative_to(REPO))
+        for path in (REPO / "kratom_check").rglob("*.py")
+        if "user_errors(" in path.read_text(encoding="utf-8")
+    }
+    assert entering == {"kratom_check/cli.py", "kratom_check/edge.py"}

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from ..edge import debug_requested, emit, user_errors
+from ..edge import emit, writing
 
 export_app = typer.Typer(help="Export the questionnaire for other systems.", no_args_is_help=True)
 
@@ -17,7 +17,7 @@ def fhir_questionnaire(
     """Print the questionnaire as a FHIR R4 Questionnaire resource (JSON), with its help texts and translations."""
     from ..i18n import _
 
-    with user_errors(debug=debug_requested(), writing=_("the FHIR Questionnaire")):
+    with writing(_("the FHIR Questionnaire")):
         import json
 
         from ..load.questionnaire import load
@@ -62,7 +62,7 @@ def sql(
     """
     from ..i18n import _
 
-    with user_errors(debug=debug_requested(), writing=_("the SQL query")):
+    with writing(_("the SQL query")):
         from ..errors import UsageError
         from ..load.questionnaire import load
         from ..score.sql import export_query

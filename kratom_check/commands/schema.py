@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from ..edge import debug_requested, emit, user_errors
+from ..edge import emit, writing
 
 
 def schema(
@@ -20,7 +20,7 @@ def schema(
     """
     from ..i18n import _
 
-    with user_errors(debug=debug_requested(), writing=_("the schema")):
+    with writing(_("the schema")):
         if answers:
             from ..ask.answers import json_schema_text as answers_schema_text
             from ..load.questionnaire import load

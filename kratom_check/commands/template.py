@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from ..edge import debug_requested, emit, user_errors
+from ..edge import emit, writing
 
 
 class TemplateFormat(StrEnum):
@@ -25,7 +25,7 @@ def template(
     """
     from ..i18n import _
 
-    with user_errors(debug=debug_requested(), writing=_("the answers template")):
+    with writing(_("the answers template")):
         from ..ask.answers import template_json, template_yaml
         from ..i18n import language
         from ..load.questionnaire import load

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from ..edge import debug_requested, emit, say, user_errors
+from ..edge import emit, say, writing
 
 
 def validate(
@@ -20,7 +20,7 @@ def validate(
     """
     from ..i18n import _
 
-    with user_errors(debug=debug_requested(), writing=_("the result of the check")):
+    with writing(_("the result of the check")):
         from pathlib import Path
 
         from .. import authoring
