@@ -12,6 +12,7 @@ from typer.core import TyperGroup
 from . import __version__
 from .commands import batch, export, history, schema, template, validate
 from .commands.check import Format, Options, run
+from .commands.options import Questions
 from .edge import say, user_errors, writing
 
 
@@ -97,9 +98,7 @@ def check(
             help="The date and time the report shows (ISO 8601, like 2026-11-25T17:10+01:00); default: now.",
         ),
     ] = None,
-    questions: Annotated[
-        str | None, typer.Option("--questions", metavar="FILE", help="Use another questionnaire file.")
-    ] = None,
+    questions: Questions = None,
     plain: Annotated[bool, typer.Option("--plain", help="No colour or styling.")] = False,
     seed: Annotated[
         str | None,
@@ -145,19 +144,11 @@ def check(
         _refuse_options_meant_for_the_check(ctx)
         return
     with writing(i18n._("the report")):
-        run(
-            Options(
-                answers, output_format, output, force, questions, plain, seed, save_answers, date, region, save,
-                no_clinician,
-            )
-        )  # fmt: skip
+        run(Options(**{name: ctx.params[name] for name in Options._fields}))
 
 
 # Options of the self-check itself; --lang and --debug apply to every command.
-_CHECK_ONLY = (
-    "answers", "output_format", "output", "force", "questions", "plain", "seed", "save_answers", "date", "region",
-    "save", "no_clinician",
-)  # fmt: skip
+_CHECK_ONLY = Options._fields
 
 
 def _refuse_options_meant_for_the_check(ctx: typer.Context) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -63,3 +65,23 @@ def test_only_the_command_line_enters_the_error_boundary() -> None:
         if "user_errors(" in path.read_text(encoding="utf-8")
     }
     assert entering == {"kratom_check/cli.py", "kratom_check/edge.py"}
+
+
+def test_every_command_that_takes_questions_declares_it_the_same_way() -> None:
+    import typer.main
+
+    from kratom_check.cli import app
+
+    def commands(command: Any) -> Iterator[Any]:
+        yield command
+        for child in getattr(command, "commands", {}).values():
+            yield from commands(child)
+
+    declared = [
+        (param.metavar, param.help)
+        for command in commands(typer.main.get_command(app))
+        for param in command.params
+        if "--questions" in param.opts
+    ]
+    assert len(declared) >= 6
+    assert set(declared) == {("FILE", "Use another questionnaire file.")}

@@ -15,6 +15,7 @@ import typer
 from ..edge import EXIT_INTERRUPTED, say
 from ..errors import UsageError
 from ..i18n import _
+from .options import Questions
 
 
 class BatchFormat(StrEnum):
@@ -41,7 +42,7 @@ def batch(
             "--input-format", help="Input format (default: csv for *.csv, parquet for *.parquet, else jsonl)."
         ),
     ] = None,
-    questions: Annotated[str | None, typer.Option("--questions", metavar="FILE", help="Another questionnaire.")] = None,
+    questions: Questions = None,
     engine: Annotated[
         Engine,
         typer.Option(

@@ -6,13 +6,14 @@ from typing import Annotated
 import typer
 
 from ..edge import emit, writing
+from .options import Questions
 
 export_app = typer.Typer(help="Export the questionnaire for other systems.", no_args_is_help=True)
 
 
 @export_app.command("fhir-questionnaire")
 def fhir_questionnaire(
-    questions: Annotated[str | None, typer.Option("--questions", metavar="FILE", help="Another questionnaire.")] = None,
+    questions: Questions = None,
 ) -> None:
     """Print the questionnaire as a FHIR R4 Questionnaire resource (JSON), with its help texts and translations."""
     from ..i18n import _
@@ -53,7 +54,7 @@ def sql(
     id_column: Annotated[
         str, typer.Option("--id-column", metavar="NAME", help="The column carried to each result row; '' for none.")
     ] = "id",
-    questions: Annotated[str | None, typer.Option("--questions", metavar="FILE", help="Another questionnaire.")] = None,
+    questions: Questions = None,
 ) -> None:
     """Print one SQL query that scores a table of answers: each row's level, each area's level, the
     warning signs and cautions, or an error naming the problem with each question.

@@ -5,13 +5,14 @@ from typing import Annotated
 import typer
 
 from ..edge import emit, writing
+from .options import Questions
 
 
 def schema(
     answers: Annotated[
         bool, typer.Option("--answers", help="The answers file format instead (from this questionnaire).")
     ] = False,
-    questions: Annotated[str | None, typer.Option("--questions", metavar="FILE", help="Another questionnaire.")] = None,
+    questions: Questions = None,
 ) -> None:
     """Print the JSON Schema of the questionnaire format.
 

@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 
 from ..edge import emit, writing
+from .options import Questions
 
 
 class TemplateFormat(StrEnum):
@@ -17,7 +18,7 @@ def template(
     output_format: Annotated[TemplateFormat, typer.Option("--format", "-f", help="yaml (with comments) or json.")] = (
         TemplateFormat.yaml
     ),
-    questions: Annotated[str | None, typer.Option("--questions", metavar="FILE", help="Another questionnaire.")] = None,
+    questions: Questions = None,
 ) -> None:
     """Print an answers file to fill in, with every question and its ids.
 
