@@ -85,3 +85,34 @@ def test_every_command_that_takes_questions_declares_it_the_same_way() -> None:
     ]
     assert len(declared) >= 6
     assert set(declared) == {("FILE", "Use another questionnaire file.")}
+
+
+def _tree_in_architecture_doc() -> set[str]:
+    """The paths the tree in docs/architecture.md names, rebuilt from its indentation ("batch/read.py")."""
+    text = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    block = text.split("```text\n", 1)[1].split("```", 1)[0].splitlines()
+    assert block[0] == "kratom_check/"
+    named: set[str] = set()
+    folders: list[str] = []
+    for line in block[1:]:
+        start = line.index("── ") + 3
+        depth = start // 4 - 1
+        name = line[start:].split()[0]
+        folders = folders[:depth]
+        named.add("".join(folders) + name)
+        if name.endswith("/"):
+            folders.append(name)
+    return named
+
+
+def test_the_architecture_page_names_every_module_and_package() -> None:
+    package = REPO / "kratom_check"
+    modules = {str(path.relative_to(package)) for path in package.rglob("*.py")}
+    packages = {f"{path.parent.relative_to(package)}/" for path in package.rglob("*/__init__.py")}
+    assert (modules | packages) - _tree_in_architecture_doc() == set()
+
+
+def test_the_architecture_page_tree_is_read_with_its_folders() -> None:
+    named = _tree_in_architecture_doc()
+    assert {"cli.py", "batch/", "batch/read.py", "score/reference.py", "form/"} <= named
+    assert "read.py" not in named
