@@ -3,8 +3,8 @@ section holds.
 
 Sources are numbered in the order their lines appear here (score/reference.py), so a number in a report
 is right only while the report lays its sections out in this order. The text and Markdown reports put
-their sections together in it; the HTML page's template lists its slots in it (tests/test_report_shape.py
-compares the three formats' headings); the JSON report and the FHIR bundle carry the sources as numbered.
+their sections together in it; the HTML page's template lists its slots in it (tests/test_layout.py
+checks); the JSON report and the FHIR bundle carry the sources as numbered here.
 """
 
 from __future__ import annotations

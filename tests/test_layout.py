@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -116,3 +117,23 @@ def test_the_architecture_page_tree_is_read_with_its_folders() -> None:
     named = _tree_in_architecture_doc()
     assert {"cli.py", "batch/", "batch/read.py", "score/reference.py", "form/"} <= named
     assert "read.py" not in named
+
+
+HTML_SLOTS = {
+    "contacts": "lead", "level_title": "result", "safety_net": "safety_net", "cautions": "cautions",
+    "areas": "areas", "next_steps": "next_steps", "ask_clinician": "next_steps", "resources": "resources",
+    "answers": "answers", "notice": "notice", "good_to_know": "notice", "sources": "sources",
+    "clinician": "clinician",
+}  # fmt: skip
+"""The page template's slots that hold a section, and the section each holds."""
+
+
+def test_the_html_page_lays_out_its_sections_in_the_one_order() -> None:
+    from kratom_check.sections import SECTIONS
+
+    template = (REPO / "kratom_check" / "render" / "report.html").read_text(encoding="utf-8")
+    body = template.split("<body>", 1)[1]
+    slots = [slot for slot in re.findall(r"\$(\w+)", body) if slot in HTML_SLOTS]
+    assert set(slots) == set(HTML_SLOTS)
+    shown = [HTML_SLOTS[slot] for slot in slots]
+    assert shown == sorted(shown, key=SECTIONS.index)
