@@ -1,7 +1,7 @@
 """One response in, its result out: the scorer as a plain function, for Spark, Dask, Ray or a DuckDB UDF.
 
     from kratom_check import score_row
-    score_row({"symptoms": "none", "frequency": "daily", ...})
+    score_row(row)  # question id -> answer, as in an answers file (docs/scale.md shows one)
 
 It is pure (no I/O after the questionnaire's first load, no clock, no state between calls) and gives
 what `batch` and the exported SQL give for a row: the level, each area's level, the warning signs
