@@ -5,6 +5,10 @@ Every import inside kratom_check counts, lazy ones in functions too, since they 
 reader follows. A floor is a module's height: 0 for one that imports nothing of the package,
 else one more than the highest module it imports. Modules that import each other (directly or
 round a loop) share a circle; an arrow inside a circle climbs back up.
+
+It also lists arrows that break the house's one way down (`climbing`): the stages are load, ask,
+score and render, with store beside them and batch above; score is pure (it reads no file and asks
+no one), and the shared modules at the bottom import no stage. tests/test_layout.py fails on any.
 """
 
 from __future__ import annotations
@@ -93,6 +97,37 @@ def floors(edges: dict[str, set[str]], loops: list[set[str]]) -> dict[str, int]:
     return {node: of(node) for node in edges}
 
 
+STAGES = ("load", "ask", "score", "render", "store", "batch", "commands")
+MAY_NOT_IMPORT: dict[str, frozenset[str]] = {
+    "load": frozenset({"ask", "score", "render", "store", "batch", "commands"}),
+    "ask": frozenset({"score", "render", "store", "batch", "commands"}),
+    "score": frozenset({"load", "ask", "render", "store", "batch", "commands"}),
+    "render": frozenset({"store", "batch", "commands"}),
+    "store": frozenset({"load", "ask", "score", "render", "batch", "commands"}),
+    "batch": frozenset({"commands"}),
+}
+"""Per stage, the stages it may not import: the arrows that would run back up the house."""
+
+SHARED = frozenset({"model", "conditions", "contract", "errors", "i18n", "safe_yaml", "edge"})
+"""The small shared pieces at the bottom: they import no stage at all."""
+
+
+def _place(module: str) -> str:
+    """A module's stage (a folder of the package) or, for a module at the top, its own name."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else ""
+
+
+def climbing(edges: dict[str, set[str]]) -> list[tuple[str, str]]:
+    """Every arrow that breaks the one way down, as (importer, imported)."""
+    found = []
+    for name, targets in edges.items():
+        place = _place(name)
+        forbidden = set(STAGES) if place in SHARED else MAY_NOT_IMPORT.get(place, frozenset())
+        found += [(name, target) for target in sorted(targets) if _place(target) in forbidden]
+    return sorted(found)
+
+
 def main() -> None:
     mods = modules()
     edges = arrows(mods)
@@ -101,8 +136,10 @@ def main() -> None:
     back = sum(1 for loop in loops for member in loop for target in edges[member] if target in loop)
     print(
         f"{len(mods)} modules, {sum(map(len, edges.values()))} arrows, {max(height.values()) + 1} floors, "
-        f"{len(loops)} circles, {back} arrows inside circles"
+        f"{len(loops)} circles, {back} arrows inside circles, {len(climbing(edges))} arrows climbing back up"
     )
+    for importer, imported in climbing(edges):
+        print(f"  climbs: {importer} -> {imported}")
     for loop in loops:
         print("  circle:", " <-> ".join(sorted(loop)))
     if "--list" in sys.argv:

@@ -4,16 +4,28 @@ import gc
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from . import __version__
 from .commands import batch, export, history, schema, template, trend, validate
 from .commands.check import Format, Options, run
-from .edge import say, user_errors
+from .commands.options import Questions
+from .edge import say, user_errors, writing
+
+
+class _Boundary(TyperGroup):
+    """Every command runs inside the one error boundary (edge.user_errors), entered here, once."""
+
+    def invoke(self, ctx: Any) -> Any:  # a click Context, whose class typer names only privately
+        with user_errors(debug=bool(ctx.params.get("debug"))):
+            return super().invoke(ctx)
+
 
 app = typer.Typer(
+    cls=_Boundary,
     add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -86,9 +98,7 @@ def check(
             help="The date and time the report shows (ISO 8601, like 2026-11-25T17:10+01:00); default: now.",
         ),
     ] = None,
-    questions: Annotated[
-        str | None, typer.Option("--questions", metavar="FILE", help="Use another questionnaire file.")
-    ] = None,
+    questions: Questions = None,
     plain: Annotated[bool, typer.Option("--plain", help="No colour or styling.")] = False,
     seed: Annotated[
         str | None,
@@ -131,23 +141,14 @@ def check(
 
     i18n.activate(i18n.choose(lang.value if lang else None))
     if ctx.invoked_subcommand is not None:
-        with user_errors(debug=debug):
-            _refuse_options_meant_for_the_check(ctx)
+        _refuse_options_meant_for_the_check(ctx)
         return
-    with user_errors(debug=debug, writing=i18n._("the report")):
-        run(
-            Options(
-                answers, output_format, output, force, questions, plain, seed, save_answers, date, region, save,
-                no_clinician,
-            )
-        )  # fmt: skip
+    with writing(i18n._("the report")):
+        run(Options(**{name: ctx.params[name] for name in Options._fields}))
 
 
 # Options of the self-check itself; --lang and --debug apply to every command.
-_CHECK_ONLY = (
-    "answers", "output_format", "output", "force", "questions", "plain", "seed", "save_answers", "date", "region",
-    "save", "no_clinician",
-)  # fmt: skip
+_CHECK_ONLY = Options._fields
 
 
 def _refuse_options_meant_for_the_check(ctx: typer.Context) -> None:
@@ -205,10 +206,10 @@ def _hint_at_a_file_given_as_a_command(arguments: list[str]) -> None:
 
 def _own_output_failed(exc: OSError, arguments: list[str]) -> None:
     """The help or the version could not be printed (a full disk, a closed output): say so, no traceback."""
-    from .edge import debug_requested, output_failed
+    from .edge import output_failed
     from .i18n import _, activate, choose
 
-    if debug_requested():
+    if "--debug" in arguments:
         raise exc
     activate(choose(None))
     if {"-h", "--help"} & set(arguments):
@@ -235,8 +236,9 @@ def main() -> None:
         arguments = ["--debug", *(argument for argument in arguments if argument != "--debug")]
     if arguments[:1] == ["history"]:
         try:
-            if history.quick_listing(arguments[1:]):
-                return
+            with user_errors():  # the listing skips typer, and so the boundary it enters for every command
+                if history.quick_listing(arguments[1:]):
+                    return
         except typer.Exit as done:
             raise SystemExit(done.exit_code) from None
         finally:

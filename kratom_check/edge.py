@@ -117,13 +117,29 @@ def standard_output_closed() -> bool:
     return isinstance(sys.stdout, _ClosedStream)
 
 
+_writing: list[str | None] = [None]
+"""What the running command prints, as `writing` named it last, for the message when standard output fails."""
+
+
 @contextmanager
-def user_errors(*, debug: bool = False, writing: str | None = None) -> Iterator[None]:
+def writing(what: str) -> Iterator[None]:
+    """Name what the block prints (translated, like _("the report")), for the message if standard output
+    fails in it; elsewhere the message says "the output". A block that fails leaves its name set for
+    user_errors() to read."""
+    before = _writing[0]
+    _writing[0] = what
+    yield
+    _writing[0] = before
+
+
+@contextmanager
+def user_errors(*, debug: bool = False) -> Iterator[None]:
     """Turn every way a run can end into a calm message and a documented exit code.
 
-    writing names what the command prints (translated, like _("the report")), for the message when
-    standard output fails; without it the message says "the output".
+    The command line enters this once, around every command (cli.py); commands only raise the errors of
+    errors.py, and name what they print with writing().
     """
+    _writing[0] = None
     try:
         yield
     except KratomCheckError as exc:
@@ -150,7 +166,7 @@ def user_errors(*, debug: bool = False, writing: str | None = None) -> Iterator[
         # failing (a full disk behind a redirect, a closed terminal): the machine's problem, not a bug.
         if debug:
             raise
-        output_failed(exc, writing)
+        output_failed(exc, _writing[0])
         raise typer.Exit(EXIT_OUTPUT) from None
     except Exception:
         if debug:
@@ -195,8 +211,3 @@ def notice_if_waiting(message: str, *, seconds: float = 1.0) -> None:
         return  # not a real file (a test runner's), or a platform without select on it
     if not ready:
         say(message)
-
-
-def debug_requested() -> bool:
-    """--debug is an option of the main command; subcommands honour it too."""
-    return "--debug" in sys.argv[1:]

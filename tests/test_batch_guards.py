@@ -54,3 +54,31 @@ def test_a_cell_with_a_stray_separator_reads_as_its_choices(tmp_path: Path) -> N
 def test_a_cell_of_a_separator_alone_is_an_error_row_not_a_crash(tmp_path: Path) -> None:
     row = csv_row(tmp_path, "d,none,daily,over_1_year,small,;,none,none")
     assert "'product_forms': ';' is not a choice" in str(row["error"])
+
+
+LIGHT = {key: value for key, value in RISKY_AFTER_A_NULL.items() if key not in ("id", "reasons", "opioids")}
+"""Every needed answer, each at its lowest risk: a Low row."""
+
+
+def test_an_answer_to_a_question_not_asked_is_ignored_after_the_same_answer_asked_counted(tmp_path: Path) -> None:
+    """medicine_kinds is asked only after daily_medicines: yes. The rows share every other answer, so batch
+    must not reuse the first row's outcome, nor let an answer to a question not asked raise the second."""
+    rows = [
+        {**LIGHT, "id": "asked", "daily_medicines": "yes", "medicine_kinds": ["opioid_medicines"]},
+        {**LIGHT, "id": "not asked", "daily_medicines": "no", "medicine_kinds": ["opioid_medicines"]},
+    ]
+    path = tmp_path / "rows.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    asked, not_asked = batch(path)
+    assert asked["level"] == "high"
+    assert not_asked["level"] == "low"
+    assert not_asked["factors"]["other_substances"] == "low"  # type: ignore[index]
+
+
+def test_a_wrong_answer_to_a_question_not_asked_is_no_error(tmp_path: Path) -> None:
+    path = tmp_path / "rows.jsonl"
+    row = {**LIGHT, "id": "e", "daily_medicines": "no", "medicine_kinds": "bogus"}
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    (result,) = batch(path)
+    assert result["level"] == "low"
+    assert "error" not in result

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from kratom_check import contract
 from kratom_check.ask import answers
 from kratom_check.errors import AnswersError
 from kratom_check.model import Questionnaire
@@ -213,13 +214,13 @@ def test_a_list_answer_longer_than_the_remembered_length_in_all_is_not_remembere
 
 def test_a_remembered_answer_is_not_parsed_again(monkeypatch: pytest.MonkeyPatch) -> None:
     parsed: list[Any] = []
-    parse = answers.parse_answer
+    parse = contract.parse_answer
 
     def counted(question: Any, raw: Any, lookup: Any) -> Any:
         parsed.append(raw)
         return parse(question, raw, lookup)
 
-    monkeypatch.setattr(answers, "parse_answer", counted)
+    monkeypatch.setattr(contract, "parse_answer", counted)
     scorer = RowScorer(QUESTIONNAIRE)
     scorer.score({"use": "weekly", "mix": ["kava"]}, 1)
     first = list(parsed)

@@ -10,8 +10,7 @@ from typing import Any, TypeVar
 
 import pytest
 
-from kratom_check import conditions
-from kratom_check.ask import answers
+from kratom_check import conditions, contract
 from kratom_check.conditions import asked_questions, holds
 from kratom_check.load.validation import cross_check
 from kratom_check.model import (
@@ -40,7 +39,7 @@ def fresh_engine_caches() -> None:
     (and mutation testing links the test to it) instead of finding them built by an earlier test."""
     scoring._TABLES.clear()
     conditions.compile_condition.cache_clear()
-    answers._LOOKUPS.clear()
+    contract._LOOKUPS.clear()
 
 
 def build(model_type: type[T], /, **given: Any) -> T:

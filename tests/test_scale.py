@@ -602,6 +602,24 @@ def test_exported_sql_scores_every_persona_as_the_reference_does() -> None:
     assert [row[1:] for row in sorted(got, key=lambda row: int(row[0]))] == [expected_result(row) for row in data]
 
 
+def test_exported_sql_lists_cautions_most_serious_first_whatever_their_order_in_the_file() -> None:
+    """The questionnaire lists its cautions roughly most serious first; reversed, the column must still be."""
+    backwards = QUESTIONNAIRE._replace(cautions=tuple(reversed(QUESTIONNAIRE.cautions)))
+    data = persona_answers()
+    connection = duckdb.connect()
+    connection.execute(f"CREATE TABLE answers AS {table_of(data)}")
+    got = connection.execute(export_query(backwards, "duckdb")).fetchall()
+    rank = QUESTIONNAIRE.level_rank
+    severity = {caution.id: rank[caution.severity] for caution in QUESTIONNAIRE.cautions}
+    expected = [[c.id for c in score(backwards, check(backwards, row).values).cautions] for row in data]
+    assert [row[-2] for row in sorted(got, key=lambda row: int(row[0]))] == expected
+    file_order = [[c.id for c in backwards.cautions if c.id in shown] for shown in expected]
+    assert any(
+        listed != shown and [severity[i] for i in shown] == sorted((severity[i] for i in shown), reverse=True)
+        for listed, shown in zip(file_order, expected, strict=True)
+    )
+
+
 def test_exported_sql_reads_list_columns_as_the_reference_does() -> None:
     data = persona_answers()
     got = run_export(table_of(data, lists=True), lists=True)

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
-from ..ask.answers import csv_record
+from ..contract import csv_record
 from ..errors import AnswersError
 from ..i18n import _
 from .lines import MAX_LINE, line_batches

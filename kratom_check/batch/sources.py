@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..ask.answers import csv_record
+from ..contract import csv_record
 from ..errors import AnswersError
 from ..i18n import _
 from ..score.sql import name, text

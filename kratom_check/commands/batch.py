@@ -12,9 +12,10 @@ from typing import Annotated
 
 import typer
 
-from ..edge import EXIT_INTERRUPTED, debug_requested, say, user_errors
+from ..edge import EXIT_INTERRUPTED, say
 from ..errors import UsageError
 from ..i18n import _
+from .options import Questions
 
 
 class BatchFormat(StrEnum):
@@ -41,7 +42,7 @@ def batch(
             "--input-format", help="Input format (default: csv for *.csv, parquet for *.parquet, else jsonl)."
         ),
     ] = None,
-    questions: Annotated[str | None, typer.Option("--questions", metavar="FILE", help="Another questionnaire.")] = None,
+    questions: Questions = None,
     engine: Annotated[
         Engine,
         typer.Option(
@@ -62,47 +63,46 @@ def batch(
     naming its row number and problem; the rest are still scored.
     A summary goes to standard error. Exit 0 if every row scored, 2 if any failed.
     """
-    with user_errors(debug=debug_requested()):
-        import gc
+    import gc
 
-        from ..batch.files import score_file
-        from ..batch.results import Summary, describe, stopped
-        from ..i18n import language
-        from ..load.questionnaire import load
+    from ..batch.files import score_file
+    from ..batch.results import Summary, describe, stopped
+    from ..i18n import language
+    from ..load.questionnaire import load
 
-        gc.enable()  # start.py held collection back while loading; a stream of millions of rows needs it
-        chosen_input = input_format or _format_of(file)
-        if engine is Engine.python and BatchFormat.parquet in (chosen_input, output_format):
-            from ..batch.duckdb_settings import INSTALL, installed
+    gc.enable()  # start.py held collection back while loading; a stream of millions of rows needs it
+    chosen_input = input_format or _format_of(file)
+    if engine is Engine.python and BatchFormat.parquet in (chosen_input, output_format):
+        from ..batch.duckdb_settings import INSTALL, installed
 
-            if installed():
-                raise UsageError(_("Parquet needs the DuckDB engine: add --engine duckdb."))
-            raise UsageError(
-                _("Parquet needs the DuckDB engine: add --engine duckdb (install it with: {command}).").format(
-                    command=INSTALL
-                )
+        if installed():
+            raise UsageError(_("Parquet needs the DuckDB engine: add --engine duckdb."))
+        raise UsageError(
+            _("Parquet needs the DuckDB engine: add --engine duckdb (install it with: {command}).").format(
+                command=INSTALL
             )
-        if output_format is BatchFormat.parquet and sys.stdout.isatty():
-            raise UsageError(_("Parquet is not for reading on screen: send it to a file, like > results.parquet"))
-        model = load(questions, language())
-        summary = Summary()
-        try:
-            score_file(
-                model,
-                file,
-                input_format=chosen_input,
-                output_format=output_format,
-                engine=engine,
-                threads=threads,
-                memory_limit=memory_limit,
-                summary=summary,
-            )
-        except KeyboardInterrupt:
-            say("\n" + stopped(summary))
-            raise typer.Exit(EXIT_INTERRUPTED) from None
-        say(describe(summary, model))
-        if summary.errors:
-            raise typer.Exit(2)
+        )
+    if output_format is BatchFormat.parquet and sys.stdout.isatty():
+        raise UsageError(_("Parquet is not for reading on screen: send it to a file, like > results.parquet"))
+    model = load(questions, language())
+    summary = Summary()
+    try:
+        score_file(
+            model,
+            file,
+            input_format=chosen_input,
+            output_format=output_format,
+            engine=engine,
+            threads=threads,
+            memory_limit=memory_limit,
+            summary=summary,
+        )
+    except KeyboardInterrupt:
+        say("\n" + stopped(summary))
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    say(describe(summary, model))
+    if summary.errors:
+        raise typer.Exit(2)
 
 
 def _format_of(file: str) -> BatchFormat:

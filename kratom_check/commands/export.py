@@ -5,19 +5,20 @@ from typing import Annotated
 
 import typer
 
-from ..edge import debug_requested, emit, say, user_errors
+from ..edge import emit, say, writing
+from .options import Questions
 
 export_app = typer.Typer(help="Export the questionnaire for other systems.", no_args_is_help=True)
 
 
 @export_app.command("fhir-questionnaire")
 def fhir_questionnaire(
-    questions: Annotated[str | None, typer.Option("--questions", metavar="FILE", help="Another questionnaire.")] = None,
+    questions: Questions = None,
 ) -> None:
     """Print the questionnaire as a FHIR R4 Questionnaire resource (JSON), with its help texts and translations."""
     from ..i18n import _
 
-    with user_errors(debug=debug_requested(), writing=_("the FHIR Questionnaire")):
+    with writing(_("the FHIR Questionnaire")):
         import json
 
         from ..load.questionnaire import load
@@ -53,7 +54,7 @@ def sql(
     id_column: Annotated[
         str, typer.Option("--id-column", metavar="NAME", help="The column carried to each result row; '' for none.")
     ] = "id",
-    questions: Annotated[str | None, typer.Option("--questions", metavar="FILE", help="Another questionnaire.")] = None,
+    questions: Questions = None,
 ) -> None:
     """Print one SQL query that scores a table of answers: each row's level, each area's level, the
     warning signs and cautions, or an error naming the problem with each question.
@@ -62,7 +63,7 @@ def sql(
     """
     from ..i18n import _
 
-    with user_errors(debug=debug_requested(), writing=_("the SQL query")):
+    with writing(_("the SQL query")):
         from ..errors import UsageError
         from ..load.questionnaire import load
         from ..score.sql import export_query
@@ -86,7 +87,7 @@ def form(
         typer.Option("--output", "-o", metavar="FILE", help="Save the page to FILE (private, mode 0600); - prints it."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
-    questions: Annotated[str | None, typer.Option("--questions", metavar="FILE", help="Another questionnaire.")] = None,
+    questions: Questions = None,
 ) -> None:
     """Make the check as one offline web page: open it in any browser, with no internet and no Python.
 
@@ -95,7 +96,7 @@ def form(
     """
     from ..i18n import _
 
-    with user_errors(debug=debug_requested(), writing=_("the page")):
+    with writing(_("the page")):
         from ..errors import visible
         from ..form.build import page
         from ..render import save

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..edge import debug_requested, emit, say, user_errors
+from ..edge import emit, say, writing
 from ..errors import HistoryError
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ def quick_listing(arguments: list[str]) -> bool:
 def list_checks(output_format: ListFormat, limit: int) -> None:
     from ..i18n import _
 
-    with user_errors(debug=debug_requested(), writing=_("the list of checks")):
+    with writing(_("the list of checks")):
         from ..i18n import language
         from ..load.questionnaire import load
         from ..store import history
@@ -101,7 +101,7 @@ def list_checks(output_format: ListFormat, limit: int) -> None:
             else:
                 emit_all(_listed(model, counted(rows)))
             total, damaged = rows.total, rows.damaged
-        _say_damaged(damaged)
+        say_damaged(damaged)
         if model is None:
             return
         if not listed[0]:
@@ -172,7 +172,7 @@ def show(
     """Print a saved check's report again, from its saved answers, in the language it was made in."""
     from ..i18n import _
 
-    with user_errors(debug=debug_requested(), writing=_("the report")):
+    with writing(_("the report")):
         from ..commands.check import Format, compared, render
         from ..errors import UsageError, visible
         from ..i18n import SUPPORTED, activate, language
@@ -237,7 +237,7 @@ def export(
     """Write the whole history to FILE, as JSON or CSV."""
     from ..i18n import _
 
-    with user_errors(debug=debug_requested(), writing=_("the history")):
+    with writing(_("the history")):
         from ..i18n import language
         from ..load.questionnaire import load
         from ..render import save as saving
@@ -265,7 +265,7 @@ def export(
             else:
                 saving.write_atomically(target, content, force=force, kind=saving.Kind.export)
             damaged = rows.damaged
-        _say_damaged(damaged)
+        say_damaged(damaged)
         if target is not None:
             say(_("Saved {count} checks to {path}").format(count=written[0], path=visible_path(target)))
 
@@ -275,28 +275,27 @@ def forget(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask first (for scripts).")] = False,
 ) -> None:
     """Delete the whole history from this computer."""
-    with user_errors(debug=debug_requested()):
-        import sys
+    import sys
 
-        from ..errors import UsageError
-        from ..i18n import _
-        from ..store import history
+    from ..errors import UsageError
+    from ..i18n import _
+    from ..store import history
 
-        where = history.location()
-        if not history.exists():
-            say(_("There is no saved history (it would be at {path}).").format(path=where))
+    where = history.location()
+    if not history.exists():
+        say(_("There is no saved history (it would be at {path}).").format(path=where))
+        return
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageError(_("history forget deletes every saved check. To do it from a script, add --yes."))
+        if not _confirmed(_("Delete your whole history at {path}? This cannot be undone.").format(path=where)):
+            say(_("Nothing was deleted."))
             return
-        if not yes:
-            if not sys.stdin.isatty():
-                raise UsageError(_("history forget deletes every saved check. To do it from a script, add --yes."))
-            if not _confirmed(_("Delete your whole history at {path}? This cannot be undone.").format(path=where)):
-                say(_("Nothing was deleted."))
-                return
-        path, _existed = history.forget()
-        say(_("Deleted your history at {path}.").format(path=path))
+    path, _existed = history.forget()
+    say(_("Deleted your history at {path}.").format(path=path))
 
 
-def _say_damaged(numbers: list[int]) -> None:
+def say_damaged(numbers: list[int]) -> None:
     from ..i18n import ngettext
 
     if numbers:

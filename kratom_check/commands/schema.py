@@ -4,14 +4,15 @@ from typing import Annotated
 
 import typer
 
-from ..edge import debug_requested, emit, user_errors
+from ..edge import emit, writing
+from .options import Questions
 
 
 def schema(
     answers: Annotated[
         bool, typer.Option("--answers", help="The answers file format instead (from this questionnaire).")
     ] = False,
-    questions: Annotated[str | None, typer.Option("--questions", metavar="FILE", help="Another questionnaire.")] = None,
+    questions: Questions = None,
 ) -> None:
     """Print the JSON Schema of the questionnaire format.
 
@@ -20,7 +21,7 @@ def schema(
     """
     from ..i18n import _
 
-    with user_errors(debug=debug_requested(), writing=_("the schema")):
+    with writing(_("the schema")):
         if answers:
             from ..ask.answers import json_schema_text as answers_schema_text
             from ..load.questionnaire import load

@@ -5,7 +5,8 @@ from typing import Annotated
 
 import typer
 
-from ..edge import debug_requested, emit, user_errors
+from ..edge import emit, writing
+from .options import Questions
 
 
 class TemplateFormat(StrEnum):
@@ -17,7 +18,7 @@ def template(
     output_format: Annotated[TemplateFormat, typer.Option("--format", "-f", help="yaml (with comments) or json.")] = (
         TemplateFormat.yaml
     ),
-    questions: Annotated[str | None, typer.Option("--questions", metavar="FILE", help="Another questionnaire.")] = None,
+    questions: Questions = None,
 ) -> None:
     """Print an answers file to fill in, with every question and its ids.
 
@@ -25,7 +26,7 @@ def template(
     """
     from ..i18n import _
 
-    with user_errors(debug=debug_requested(), writing=_("the answers template")):
+    with writing(_("the answers template")):
         from ..ask.answers import template_json, template_yaml
         from ..i18n import language
         from ..load.questionnaire import load

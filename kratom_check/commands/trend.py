@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from ..edge import debug_requested, emit, say, user_errors
+from ..edge import emit, say, writing
+from .options import Questions
 
 
 class TrendFormat(StrEnum):
@@ -21,18 +22,16 @@ def trend(
         TrendFormat, typer.Option("--format", "-f", help="Lines to read, or JSON or CSV for a researcher.")
     ] = TrendFormat.text,
     limit: Annotated[int, typer.Option("--limit", min=0, help="The newest N checks; 0 shows all.")] = 10,
-    questions: Annotated[
-        str | None, typer.Option("--questions", metavar="FILE", help="The questionnaire the checks were saved with.")
-    ] = None,
+    questions: Questions = None,
 ) -> None:
     """Your levels over time: the result and each area at each saved check, oldest to newest, with
     the dates of warning signs. It never shows an amount."""
     from ..i18n import _
 
-    with user_errors(debug=debug_requested(), writing=_("the trend")):
+    with writing(_("the trend")):
         import shutil
 
-        from ..commands.history import _say_damaged
+        from ..commands.history import say_damaged
         from ..errors import UsageError
         from ..i18n import language
         from ..load.questionnaire import load
@@ -44,7 +43,7 @@ def trend(
             raise UsageError(_("--limit: a trend needs 2 checks or more. Use 2 or more, or 0 for all of them."))
         model = load(questions, language())
         checks, damaged = history.recent(model.id, limit or None)
-        _say_damaged(damaged)
+        say_damaged(damaged)
         over_time = levels_over_time(model, checks)
         if output_format is TrendFormat.json:
             emit(shown.json_text(over_time, model.id))

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from ..edge import debug_requested, emit, say, user_errors
+from ..edge import emit, say, writing
 
 
 def validate(
@@ -20,11 +20,12 @@ def validate(
     """
     from ..i18n import _
 
-    with user_errors(debug=debug_requested(), writing=_("the result of the check")):
+    with writing(_("the result of the check")):
         from pathlib import Path
 
+        from .. import authoring
         from ..errors import QuestionnaireError
-        from ..load import authoring, languages, questionnaire
+        from ..load import languages, questionnaire
 
         model = questionnaire.load_checked(file)
         warnings = authoring.warnings(model)

@@ -60,6 +60,7 @@ STRING_MODULES = (
     "render/markdown.py",
     "render/data.py",
     "ask/answers.py",
+    "contract.py",
     "errors.py",
 )
 """Where the report's fixed words and the answers check's messages are written (relative to the package)."""

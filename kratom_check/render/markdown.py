@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from ..model import Questionnaire
 from ..score.reference import Assessment, Cited
+from ..sections import SECTIONS
 from . import clinician
 from .plan import plan
 from .text import (
@@ -27,11 +28,16 @@ from .text import (
 
 def markdown(assessment: Assessment, questionnaire: Questionnaire) -> str:
     """For pasting into a patient portal or a note: plain Markdown, no HTML."""
-    lines: list[str] = [f"# {questionnaire.title}", ""]
+    sections: dict[str, list[str]] = {}
+
+    def start(key: str) -> list[str]:
+        """Section `key`'s lines: the sections are put together in SECTIONS' order at the end."""
+        return sections.setdefault(key, [])
 
     def section(key: str, items: Sequence[str], *, numbered: bool = False) -> None:
         if not items:
             return
+        lines = start(key)
         lines.extend([f"## {heading(key, questionnaire)}", ""])
         for number, entry in enumerate(items, 1):
             lines.append(f"{number}. {entry}" if numbered else f"- {entry}")
@@ -46,7 +52,7 @@ def markdown(assessment: Assessment, questionnaire: Questionnaire) -> str:
         + [f"**{resource_text(r)}** {refs(assessment, r)}" for r in assessment.lead_resources],
     )
     said = plan(assessment, questionnaire)
-    lines.extend(
+    start("result").extend(
         [
             f"## {heading('result')}: {assessment.level_title}",
             "",
@@ -57,7 +63,7 @@ def markdown(assessment: Assessment, questionnaire: Questionnaire) -> str:
         ]
     )
     if note := early_note(assessment):
-        lines.extend([note, ""])
+        start("result").extend([note, ""])
     section(
         "safety_net",
         [
@@ -86,9 +92,10 @@ def markdown(assessment: Assessment, questionnaire: Questionnaire) -> str:
     )
     section("areas", area_rows(assessment, questionnaire))
     if assessment.since_last is not None:
-        lines.extend([f"## {since_heading(assessment)}", ""])
-        lines.extend(f"- {row}" for row in since_rows(assessment, questionnaire))
-        lines.append("")
+        since = start("since_last")
+        since.extend([f"## {since_heading(assessment)}", ""])
+        since.extend(f"- {row}" for row in since_rows(assessment, questionnaire))
+        since.append("")
     section("next_steps", cited(said.next_steps))
     section("resources", [f"{resource_text(r)} {refs(assessment, r)}" for r in assessment.resources])
     if not assessment.for_clinician:  # otherwise the answers are on the clinician's page
@@ -100,7 +107,10 @@ def markdown(assessment: Assessment, questionnaire: Questionnaire) -> str:
         numbered=True,
     )
     if assessment.for_clinician:
-        lines.extend(_clinician_part(assessment, questionnaire))
+        start("clinician").extend(_clinician_part(assessment, questionnaire))
+    lines = [f"# {questionnaire.title}", ""]
+    for key in SECTIONS:
+        lines += sections.get(key, [])
     return "\n".join(lines).rstrip() + "\n"
 
 

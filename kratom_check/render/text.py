@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ..i18n import N_, _
 from ..model import Questionnaire, Source
 from ..score.reference import Assessment, Cited, Line, ResourceLine
+from ..sections import SECTIONS
 from .plan import Item, answer_name, plan
 
 if TYPE_CHECKING:
@@ -259,23 +260,27 @@ def layout(assessment: Assessment, questionnaire: Questionnaire) -> list[Entry |
     rank = questionnaire.level_rank
     style = _LEVEL_STYLES[min(rank[assessment.level], len(_LEVEL_STYLES) - 1)]
     said = plan(assessment, questionnaire)
+    sections: dict[str, list[Entry | None]] = {}
     entries: list[Entry | None] = []
 
+    def start(key: str) -> None:
+        """What follows is section `key`'s: the sections are put together in SECTIONS' order at the end."""
+        nonlocal entries
+        entries = sections.setdefault(key, [])
+
     def add_heading(key: str, heading_style: str = "bold underline") -> None:
-        if entries:
-            entries.append(None)
+        start(key)
         entries.append(Entry((((heading(key, questionnaire), heading_style),),), heading=True))
 
     def cited(line: Line, body: str, body_style: str = "") -> tuple[Segment, ...]:
         return ((body, body_style), (" ", ""), (refs(assessment, line), "dim"))
-
 
     if assessment.act_now or assessment.lead_resources:
         add_heading("lead", style)
         entries.extend(Entry((cited(line, line.text, "bold"),), "!") for line in assessment.act_now)
         for resource in assessment.lead_resources:
             entries.append(Entry((cited(resource, resource_text(resource), "bold"),), "-"))
-        entries.append(None)
+    start("result")
     entries.append(Entry((((f"{heading('result')}: ", "bold"), (assessment.level_title, style)),)))
     entries.append(Entry((((said.told_us, ""),),)))
     entries.append(Entry((((f"{heading('next_step')}: ", "bold"), (assessment.level_meaning, "bold")),)))
@@ -310,7 +315,7 @@ def layout(assessment: Assessment, questionnaire: Questionnaire) -> list[Entry |
     add_heading("areas")
     entries.extend(Entry((((row, ""),),), "-") for row in area_rows(assessment, questionnaire))
     if assessment.since_last is not None:
-        entries.append(None)
+        start("since_last")
         entries.append(Entry((((since_heading(assessment), "bold underline"),),), heading=True))
         entries.extend(Entry((((row, ""),),), "-") for row in since_rows(assessment, questionnaire))
     cited_list("next_steps", said.next_steps)
@@ -333,7 +338,11 @@ def layout(assessment: Assessment, questionnaire: Questionnaire) -> list[Entry |
     for number, (_key, source) in enumerate(without_clinician(assessment).sources, 1):
         # The link on a line of its own, never broken: a reader copies or opens it whole.
         entries.append(Entry((((source_description(source), "dim"),), ((source.url, LINK),)), f"{number}."))
-    return entries
+    laid_out: list[Entry | None] = []
+    for key in SECTIONS:
+        if sections.get(key):
+            laid_out += [None, *sections[key]] if laid_out else sections[key]  # a blank line between sections
+    return laid_out
 
 
 def _marker_width(entries: Sequence[Entry | None], index: int) -> int:

@@ -1,7 +1,7 @@
 """Batch-speed scoring: each answer set is cut down to a small key that decides its levels.
 
 A survey export repeats the same few answers and the same few outcomes millions of times, so each
-distinct key is scored once, by the reference path (answers.check, then scoring.score_levels), and
+distinct key is scored once, by the reference path (contract.check, then reference.score_levels), and
 remembered. Why the key decides the levels:
 
 - A factor's level depends only on which of its thresholds its total reaches; the overall level, on
@@ -11,7 +11,7 @@ remembered. Why the key decides the levels:
 - A rule or an ask_if depends only on which answer tests (the leaves of its condition) hold. Above
   the fields, the tally holds one bit per leaf. The highest level the rules give is worked out once
   per distinct set of leaf bits.
-- Each valid answer, parsed once by answers.parse_answer, is remembered as one number: its points
+- Each valid answer, parsed once by contract.parse_answer, is remembered as one number: its points
   in every field plus its leaf bits. A leaf tests one question, so no two answers share a leaf bit,
   and fields never overflow: adding the numbers of a row's answers builds its tally.
 
@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from ..ask import answers as answers_module
+from .. import contract
 from ..conditions import build_test, holds
 from ..model import Condition, Question, Questionnaire
 from .reference import highest_scores, score_levels
@@ -75,7 +75,7 @@ class RowScorer:
 
     def __init__(self, questionnaire: Questionnaire) -> None:
         self.questionnaire = questionnaire
-        self._lookups = answers_module.lookups(questionnaire)
+        self._lookups = contract.lookups(questionnaire)
         self._known = frozenset(questionnaire.questions_by_id)
 
         factor_ids = [factor.id for factor in questionnaire.factors]
@@ -139,7 +139,7 @@ class RowScorer:
         return outcome
 
     def _reference(self, data: Any, row: int) -> Scored:
-        checked = answers_module.check(self.questionnaire, data, f"row {row}")
+        checked = contract.check(self.questionnaire, data, f"row {row}")
         levels = score_levels(self.questionnaire, checked.values)
         return Scored(levels.level, levels.factor_levels)
 
@@ -189,7 +189,7 @@ class RowScorer:
                 return None
         elif type(raw) is not str:
             return None
-        chosen, problem = answers_module.parse_answer(question, raw, self._lookups[question.id])
+        chosen, problem = contract.parse_answer(question, raw, self._lookups[question.id])
         if problem is not None:
             return None
         number = 0

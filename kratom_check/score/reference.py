@@ -7,6 +7,7 @@ from typing import Literal, NamedTuple
 
 from ..conditions import Answers, Test, compile_condition, holds
 from ..model import MENU_STEPS, Condition, Question, Questionnaire, Source
+from ..sections import CITING_FIELDS
 
 
 def highest_scores(questionnaire: Questionnaire) -> dict[str, int]:
@@ -351,21 +352,15 @@ def score(questionnaire: Questionnaire, answers: Answers) -> Assessment:
     )
 
     cited: list[str] = []
-    # In the order a report shows them; red flags, which only the JSON report lists, come last.
-    shown_lines: tuple[Line, ...] = (
-        *act_now,
-        *lead,
-        *safety_net,
-        *cautions,
-        *next_steps,
-        *ask,
-        *rest,
-        *good_to_know,
-        *red_flags,
-        *pointers,  # last, so leaving the clinician's page out leaves the other numbers as they are
-    )
-    for line in shown_lines:
-        cited += [key for key in line.sources if key not in cited]
+    # Numbered in the order a report shows them (sections.py).
+    citing: dict[str, tuple[Line, ...]] = {
+        "act_now": act_now, "lead_resources": lead, "safety_net": safety_net, "cautions": cautions,
+        "next_steps": next_steps, "ask_clinician": ask, "resources": rest, "good_to_know": good_to_know,
+        "red_flags": red_flags, "clinician": pointers,
+    }  # fmt: skip
+    for field in CITING_FIELDS:
+        for line in citing[field]:
+            cited += [key for key in line.sources if key not in cited]
 
     chosen_level = questionnaire.level(level)
     # A sign's own step (the first rule at the result's level that has one) speaks for the result.
@@ -436,11 +431,7 @@ def areas_asked(questionnaire: Questionnaire, assessment: Assessment) -> set[str
 
 def without_clinician(assessment: Assessment) -> Assessment:
     """The assessment for a report with no clinician's page: its pointers and the sources only they cite go."""
-    others: tuple[Line, ...] = (
-        *assessment.act_now, *assessment.lead_resources, *assessment.safety_net, *assessment.cautions,
-        *assessment.next_steps, *assessment.ask_clinician, *assessment.resources, *assessment.good_to_know,
-        *assessment.red_flags,
-    )  # fmt: skip
+    others = (line for field in CITING_FIELDS if field != "clinician" for line in getattr(assessment, field))
     kept = {key for line in others for key in line.sources}
     return assessment._replace(
         clinician=(),

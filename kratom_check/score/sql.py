@@ -23,8 +23,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from ..ask.answers import MULTIPLE_SEPARATOR as SEPARATOR
-from ..ask.answers import choice_lookup
+from ..contract import MULTIPLE_SEPARATOR as SEPARATOR
+from ..contract import choice_lookup
 from ..errors import UsageError
 from ..i18n import _
 from ..model import Condition, Question, Questionnaire

@@ -1,7 +1,7 @@
 """One response in, its result out: the scorer as a plain function, for Spark, Dask, Ray or a DuckDB UDF.
 
     from kratom_check import score_row
-    score_row({"symptoms": "none", "frequency": "daily", ...})
+    score_row(row)  # question id -> answer, as in an answers file (docs/scale.md shows one)
 
 It is pure (no I/O after the questionnaire's first load, no clock, no state between calls) and gives
 what `batch` and the exported SQL give for a row: the level, each area's level, the warning signs
@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any, TypedDict
 
-from ..model import Questionnaire
+from .model import Questionnaire
 
 ID_KEY = "id"
 
@@ -34,7 +34,7 @@ def _is_nan(value: Any) -> bool:
 
 @cache
 def _questionnaire(path: str | None) -> Questionnaire:
-    from ..load.questionnaire import load
+    from .load.questionnaire import load
 
     return load(path, "en")
 
@@ -50,9 +50,9 @@ def score_row(row: Mapping[str, Any], *, cells: bool = False, questions: str | N
 
     An invalid row is not an exception: its result has an `error` naming each problem, and no levels.
     """
-    from ..ask.answers import check, csv_record
-    from ..errors import AnswersError
-    from .reference import score
+    from .contract import check, csv_record
+    from .errors import AnswersError
+    from .score.reference import score
 
     questionnaire = _questionnaire(questions)
     # No answer: None, or NaN (how pandas and Dask read an empty cell).

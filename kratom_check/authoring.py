@@ -1,12 +1,16 @@
-"""Warnings for questionnaire authors: parts of a valid file that can never take effect."""
+"""Warnings for questionnaire authors: parts of a valid file that can never take effect.
+
+They weigh a loaded questionnaire against what scoring can reach, so this sits above both `load/` and
+`score/`, and `validate` runs it after loading.
+"""
 
 from __future__ import annotations
 
 import itertools
 
-from ..conditions import holds
-from ..model import Condition, Question, Questionnaire
-from ..score.reference import highest_scores
+from .conditions import holds
+from .model import Condition, Question, Questionnaire
+from .score.reference import highest_scores
 
 # Enumerating every answer to the questions a condition names is exact but can explode;
 # past this many combinations the condition is assumed reachable.

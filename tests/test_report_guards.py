@@ -1,0 +1,49 @@
+"""What a person is told that only the slow terminal tests drew before: the lines shown in the middle of the
+questions when a sign needs care today, and the answers listed in a report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kratom_check.ask import answers
+from kratom_check.model import Questionnaire
+from kratom_check.render import text
+from kratom_check.score.reference import Assessment, score
+
+from .conftest import load_persona
+
+PERSONAS = Path(__file__).resolve().parent / "personas"
+
+
+def assessed(questionnaire: Questionnaire, persona: str) -> Assessment:
+    data = load_persona(PERSONAS / f"{persona}.yaml")
+    return score(questionnaire, answers.check(questionnaire, data["answers"], persona).values)
+
+
+def test_help_now_marks_each_sign_and_step_with_a_bang_and_each_contact_with_a_dash(
+    questionnaire: Questionnaire,
+) -> None:
+    assessment = assessed(questionnaire, "yellow_eyes")
+    lines = text.help_now_lines(assessment)
+    contacts = [text.resource_text(resource) for resource in assessment.lead_resources]
+    assert contacts
+    assert lines == [
+        *(("!", flag.text) for flag in assessment.red_flags),
+        *(("!", line.text) for line in assessment.act_now),
+        ("!", assessment.level_meaning),
+        *(("-", contact) for contact in contacts),
+    ]
+
+
+def test_help_now_is_empty_when_nothing_calls_for_care_today(questionnaire: Questionnaire) -> None:
+    assert text.help_now_lines(assessed(questionnaire, "occasional_leaf")) == []
+
+
+def test_the_answers_list_joins_several_choices_with_semicolons(questionnaire: Questionnaire) -> None:
+    assessment = assessed(questionnaire, "yellow_eyes")
+    rows = dict(text.answer_rows(assessment, questionnaire))
+    symptoms = questionnaire.questions_by_id["symptoms"]
+    chosen = dict(assessment.answers)["symptoms"]
+    assert len(chosen) > 1
+    labels = [choice.label for choice in symptoms.choices if choice.id in chosen]
+    assert rows[symptoms.text] == "; ".join(labels)
