@@ -9,7 +9,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kratom_check.model import MENU_STEPS, Question, Questionnaire
+from kratom_check.model import MENU_STEPS, Advice, Question, Questionnaire
 from kratom_check.score.reference import Assessment, score
 
 from . import reference
@@ -77,18 +77,23 @@ def test_a_red_flag_appears_exactly_when_its_rule_holds(questionnaire: Questionn
     assert [flag.id for flag in assessment.red_flags] == expected
 
 
+def advice_that_holds(questionnaire: Questionnaire, chosen: AnswerDict) -> list[Advice]:
+    """The advice lines whose levels and condition hold, in the questionnaire's order (tests/reference.py)."""
+    level = reference.overall_level(questionnaire, chosen)
+    return [
+        item
+        for item in questionnaire.advice
+        if (item.levels is None or level in item.levels) and (item.when is None or reference.holds(item.when, chosen))
+    ]
+
+
 @EACH
 @given(data=st.data())
 def test_advice_appears_exactly_when_its_condition_and_levels_hold(
     questionnaire: Questionnaire, data: st.DataObject
 ) -> None:
     chosen, assessment = draw_assessment(questionnaire, data)
-    level = reference.overall_level(questionnaire, chosen)
-    shown = [
-        item
-        for item in questionnaire.advice
-        if (item.levels is None or level in item.levels) and (item.when is None or reference.holds(item.when, chosen))
-    ]
+    shown = advice_that_holds(questionnaire, chosen)
     menu = [item for item in shown if item.kind == "menu"]
     for kind, section in ADVICE_SECTIONS.items():
         lines = getattr(assessment, section)
@@ -103,12 +108,7 @@ def test_when_a_step_fits_what_the_person_wants_the_steps_start_with_it_and_stop
     questionnaire: Questionnaire, data: st.DataObject
 ) -> None:
     chosen, assessment = draw_assessment(questionnaire, data)
-    level = reference.overall_level(questionnaire, chosen)
-    shown = [
-        item
-        for item in questionnaire.advice
-        if (item.levels is None or level in item.levels) and (item.when is None or reference.holds(item.when, chosen))
-    ]
+    shown = advice_that_holds(questionnaire, chosen)
     in_order = [item for kind in ("menu", "next_step", "ask_clinician") for item in shown if item.kind == kind]
     given_ids = [line.id for line in (*assessment.next_steps, *assessment.ask_clinician)]
     if not any(item.kind == "menu" for item in shown):
