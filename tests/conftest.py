@@ -14,6 +14,14 @@ from kratom_check.cli import app
 from kratom_check.load import questionnaire as questionnaire_module
 from kratom_check.model import Questionnaire
 
+CHROMIUM_FLAGS = [  # Chromium as root on a closed network: no sandbox, no GPU, no calls of its own
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PERSONAS = sorted((Path(__file__).parent / "personas").glob("*.yaml"))
 REPO = Path(__file__).resolve().parent.parent
 

@@ -23,17 +23,9 @@ from typer.testing import CliRunner
 
 from kratom_check.cli import app
 
-from .conftest import PERSONAS, load_persona
+from .conftest import CHROMIUM_FLAGS, PERSONAS, load_persona
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 REQUIRED_DIRECTIVES = {"default-src", "script-src", "style-src", "form-action", "connect-src", "base-uri"}
 MAX_BYTES = 400 * 1024
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import EXAMPLE_ANSWERS
+from .conftest import CHROMIUM_FLAGS, EXAMPLE_ANSWERS
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(
@@ -30,12 +30,7 @@ def printed(html: str, tmp_path: Path) -> list[str]:
         [
             CHROMIUM,
             "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
+            *CHROMIUM_FLAGS,
             f"--user-data-dir={tmp_path / 'profile'}",
             "--no-pdf-header-footer",
             f"--print-to-pdf={pdf}",

@@ -23,7 +23,7 @@ from kratom_check.score.changes import trend
 from kratom_check.score.reference import Point, TrendRow
 from kratom_check.store import history
 
-from .conftest import REPO
+from .conftest import CHROMIUM_FLAGS, REPO
 
 Cli = Callable[..., Any]
 SVG = "{http://www.w3.org/2000/svg}"
@@ -581,9 +581,8 @@ def test_the_chart_shows_in_headless_chromium_under_a_strict_content_security_po
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"],
-        )  # fmt: skip
+            args=CHROMIUM_FLAGS,
+        )
         try:
             page = browser.new_page()
             page.on("console", lambda message: refused.append(message.text) if message.type == "error" else None)

@@ -217,7 +217,9 @@ def page(questions: str | None = None) -> str:
     first = scorer_data["languages"][0]
     scorer = _inline(_asset("scorer.js"), "scorer.js")
     script = _inline(_asset("page.js"), "page.js")
-    style = _asset("page.css")
+    from ..render.html import report_style
+
+    style = report_style() + _asset("page.css")
     parts = {
         "{{lang}}": escape(first),
         "{{title}}": escape(scorer_data["texts"][first]["title"]),

@@ -71,17 +71,21 @@ def _elements(questionnaire: Questionnaire, translations: Mapping[str, Questionn
     others = {language: texts(translated) for language, translated in translations.items()}
 
     def element(name: str, key: str) -> dict[str, Any]:
-        text = base[key]
-        extensions = [
-            {
-                "url": TRANSLATION,
-                "extension": [{"url": "lang", "valueCode": language}, {"url": "content", "valueString": other[key]}],
-            }
-            for language, other in others.items()
-        ]
-        return {name: text, f"_{name}": {"extension": extensions}} if extensions else {name: text}
+        return _translated(name, base[key], {language: other[key] for language, other in others.items()})
 
     return element
+
+
+def _translated(name: str, text: str, translations: Mapping[str, str]) -> dict[str, Any]:
+    """A text element in the first language, with the standard translation extension for each other one."""
+    extensions = [
+        {
+            "url": TRANSLATION,
+            "extension": [{"url": "lang", "valueCode": language}, {"url": "content", "valueString": translated}],
+        }
+        for language, translated in translations.items()
+    ]
+    return {name: text, f"_{name}": {"extension": extensions}} if extensions else {name: text}
 
 
 def _item(
@@ -138,22 +142,8 @@ def _provenance_items(
     text = provenance(question, questionnaire, language=first)
     if text is None:
         return []
-    item: dict[str, Any] = {"linkId": question.id + PROVENANCE, "text": text}
-    if others:
-        item["_text"] = {
-            "extension": [
-                {
-                    "url": TRANSLATION,
-                    "extension": [
-                        {"url": "lang", "valueCode": language},
-                        {"url": "content", "valueString": provenance(question, questionnaire, language=language)},
-                    ],
-                }
-                for language in others
-            ]
-        }
-    item["type"] = "display"
-    return [item]
+    translations = {language: provenance(question, questionnaire, language=language) or "" for language in others}
+    return [{"linkId": question.id + PROVENANCE, **_translated("text", text, translations), "type": "display"}]
 
 
 def questionnaire_resource(

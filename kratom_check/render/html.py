@@ -152,6 +152,12 @@ def _clinician(assessment: Assessment, questionnaire: Questionnaire) -> str:
     return "\n".join(parts)
 
 
+def report_style(*, indent: str = "") -> str:
+    """The report's own CSS rules (report.css), shared with the offline page so the two reports look alike."""
+    rules = resources.files("kratom_check.render").joinpath("report.css").read_text(encoding="utf-8")
+    return "".join(indent + line + "\n" for line in rules.splitlines() if not line.startswith("/*"))
+
+
 def page(assessment: Assessment, questionnaire: Questionnaire) -> str:
     template = Template(resources.files("kratom_check.render").joinpath("report.html").read_text(encoding="utf-8"))
     contacts = ""
@@ -176,6 +182,7 @@ def page(assessment: Assessment, questionnaire: Questionnaire) -> str:
         link = escape(source.url)
         sources.append(escape(source_text(source)).replace(link, f'<a href="{link}">{link}</a>'))
     return template.substitute(
+        report_style=report_style(indent="  "),
         lang=escape(language()),
         result_label=escape(heading("result")),
         notice_label=escape(heading("notice")),
