@@ -364,6 +364,21 @@ def test_the_data_carries_the_report_strings_in_each_language() -> None:
     assert strings["en"] == {}
 
 
+def test_a_plural_written_again_with_another_singular_keeps_its_translation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The catalog knows the pair as written first; a second call that pairs the plural with a new singular
+    (one without a translation yet) must not turn the plural back into English."""
+    from kratom_check.form import data as data_module
+
+    singular = "{keys} is not a question id (known: {known})"
+    plural = "{keys} are not question ids (known: {known})"
+    monkeypatch.setattr(data_module, "msgids", lambda: [(singular, plural), ("{keys} is new (known: {known})", plural)])
+    i18n.activate("es")
+    strings = data_module.translated_strings("es")
+    assert strings[plural] == i18n.ngettext(singular, plural, 2)
+    assert strings[singular] == i18n.ngettext(singular, plural, 1)
+    assert "{keys} is new (known: {known})" not in strings
+
+
 def test_the_scorer_names_no_question_id() -> None:
     """The scorer is generic, like the Python engine: every question id lives in the questionnaire only."""
     code = SCORER.read_text(encoding="utf-8")

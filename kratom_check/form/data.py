@@ -276,8 +276,12 @@ def translated_strings(language: str) -> dict[str, str]:
     said: dict[str, str] = {}
     for singular, plural in msgids():
         if plural is None:
-            said[singular] = catalog.gettext(singular)
+            pairs = [(singular, catalog.gettext(singular))]
         else:
-            said[singular] = catalog.ngettext(singular, plural, 1)
-            said[plural] = catalog.ngettext(singular, plural, 2)
-    return {message: text for message, text in said.items() if text != message}
+            pairs = [(singular, catalog.ngettext(singular, plural, 1)), (plural, catalog.ngettext(singular, plural, 2))]
+        for message, text in pairs:
+            # A msgid written again with another partner (its plural, or its singular) that the catalog does
+            # not have must not hide the translation already found.
+            if text != message:
+                said.setdefault(message, text)
+    return said
