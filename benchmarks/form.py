@@ -8,7 +8,9 @@ Chromium slowed down 4 times (CDP Emulation.setCPUThrottlingRate), --runs times,
     that, over an empty page's first paint in the same browser and throttling (budget 100 ms: a new document
     alone takes Chromium 100 to 250 ms to paint at 4x here, whatever it holds);
   - each answer: from a click on Next to the next question painted, scored for a warning sign on the way;
-  - result: from the last answer (the click on "See my result") to the result painted (budget 50 ms).
+  - result: from the last answer (the click on "See my result") to the result painted (budget 50 ms): the
+    result and what it means, with any same-day contacts; the rest of the report is added in the frame after,
+    and its time is printed too (no budget).
 
 The file must be at most 400 KB. It exits 1 when a budget is missed.
 """
@@ -59,6 +61,13 @@ PROBE = """
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) marks.shown.push([entry.identifier, entry.renderTime]);
   }).observe({type: "element", buffered: true});
+  // The rest of the report is added after the result is painted: when the page marks it complete, and the
+  // frame after that has been drawn (a timer set in the next animation frame runs once it is painted).
+  new MutationObserver((changes) => {
+    if (changes.some((change) => change.target.id === "kc-report" && change.target.hasAttribute("data-complete"))) {
+      requestAnimationFrame(() => setTimeout(() => { marks.whole = performance.now(); }, 0));
+    }
+  }).observe(document, {subtree: true, attributes: true, attributeFilter: ["data-complete"]});
 })();
 """
 
@@ -84,7 +93,7 @@ def empty_paint(browser: Any, empty_file: Path, rate: float) -> float:
         context.close()
 
 
-def run_once(browser: Any, page_file: Path, rate: float) -> tuple[float, list[float], float]:
+def run_once(browser: Any, page_file: Path, rate: float) -> tuple[float, list[float], float, float]:
     context = browser.new_context(locale="en-US")
     try:
         page = context.new_page()
@@ -114,9 +123,10 @@ def run_once(browser: Any, page_file: Path, rate: float) -> tuple[float, list[fl
                 answers.append(float(shown[-1][1]) - float(page.evaluate("window.__marks.clicks.at(-1)")))
         page.locator("button[data-action=result]").click()
         page.wait_for_function("() => window.__marks.shown.some(([name]) => name === 'result')")
+        page.wait_for_function("() => window.__marks.whole !== undefined")
         marks = page.evaluate("window.__marks")
         result = next(t for name, t in marks["shown"] if name == "result") - marks["clicks"][-1]
-        return first, answers, float(result)
+        return first, answers, float(result), float(marks["whole"] - marks["clicks"][-1])
     finally:
         context.close()
 
@@ -128,6 +138,10 @@ def main() -> int:
     parser.add_argument("--cpu-slowdown", type=float, default=RATE, help="1 for the machine's own speed")
     options = parser.parse_args()
     rate = options.cpu_slowdown
+    if not Path(options.chromium).exists():
+        print(f"No Chromium at {options.chromium}: install it (Debian: apt-get install -y chromium) or give"
+              " --chromium PATH.", file=sys.stderr)  # fmt: skip
+        return 2
 
     from playwright.sync_api import sync_playwright
 
@@ -139,6 +153,7 @@ def main() -> int:
     empties: list[float] = []
     answers: list[float] = []
     results: list[float] = []
+    wholes: list[float] = []
     with tempfile.TemporaryDirectory() as folder:
         page_file = Path(folder) / "check.html"
         page_file.write_text(html, encoding="utf-8")
@@ -149,11 +164,12 @@ def main() -> int:
             try:
                 run_once(browser, page_file, rate)  # warm the browser's own caches once
                 for _ in range(options.runs):
-                    first, each, result = run_once(browser, page_file, rate)
+                    first, each, result, whole = run_once(browser, page_file, rate)
                     firsts.append(first)
                     empties.append(empty_paint(browser, empty_file, rate))
                     answers += each
                     results.append(result)
+                    wholes.append(whole)
             finally:
                 browser.close()
 
@@ -170,6 +186,8 @@ def main() -> int:
     print(f"  the page's own:     {own_ms:7.1f} ms  (budget {FIRST_QUESTION_MS:.0f} ms)")
     print(f"next question shown:  {answer_ms:7.1f} ms  (median of {len(answers)} answers)")
     print(f"result shown:         {result_ms:7.1f} ms  (budget {RESULT_MS:.0f} ms; from the last answer)")
+    print(f"  the whole report:   {statistics.median(wholes):7.1f} ms  (the rest added after the result is painted;"
+          " no budget)")  # fmt: skip
     if size > MAX_BYTES:
         missed.append("size")
     if own_ms > FIRST_QUESTION_MS:

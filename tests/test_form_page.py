@@ -295,7 +295,12 @@ def answer_persona(page: Any, answers: dict[str, Any], *, keyboard: bool = True)
 
 def to_result(page: Any) -> None:
     page.locator("button[data-action=result]").click()
-    page.locator("#kc-report h2.result").wait_for()
+    whole_report(page)
+
+
+def whole_report(page: Any) -> None:
+    """Wait for the rest of the report, which the page adds in the frame after the result is shown."""
+    page.locator("#kc-report[data-complete]").wait_for(state="attached")
 
 
 def persona_answers(name: str) -> dict[str, Any]:
@@ -425,6 +430,7 @@ def test_a_same_day_warning_sign_shows_get_help_now_at_once_with_the_countrys_co
     assert "Call 911" in box.inner_text()
     assert page.evaluate("document.activeElement.id") == "kc-now"
     page.locator("button[data-action=report-now]").click()
+    whole_report(page)
     assert "Urgent" in page.locator("#kc-report h2.result").inner_text()
     assert "You asked for this report before the end" in page.locator("#kc-report").inner_text()
 
@@ -511,6 +517,36 @@ def test_language_and_country_can_be_switched(opened: Opened) -> None:
     page.locator("input[value=chest_pain]").check()
     page.locator("button[type=submit]").click()
     assert "000" in page.locator(".warning-now").inner_text()
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_the_result_takes_the_focus_and_the_rest_of_the_report_follows_once(opened: Opened) -> None:
+    page = opened.page
+    answer_persona(page, persona_answers("pregnant"), keyboard=False)
+    to_result(page)
+    assert page.evaluate("document.activeElement.className") == "result"
+    report = page.locator("#kc-report")
+    assert report.get_attribute("aria-busy") is None
+    assert report.locator("h2", has_text="Sources").count() == 1
+    assert report.locator("section.clinician").count() == 1
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_a_language_switched_on_the_result_shows_the_whole_report_in_that_language(opened: Opened) -> None:
+    from kratom_check.load.questionnaire import load
+
+    page = opened.page
+    answer_persona(page, persona_answers("pregnant"), keyboard=False)
+    to_result(page)
+    page.locator("#kc-lang").select_option("es")
+    whole_report(page)
+    title = json.dumps(load(language="es").title)
+    page.wait_for_function(f"() => document.querySelector('#kc-report h1').textContent === {title}")
+    assert page.locator("#kc-report h2", has_text="Fuentes").count() == 1
+    assert page.locator("#kc-report section.clinician").count() == 1
+    assert page.locator("#kc-report h2", has_text="Sources").count() == 0
 
 
 @pytest.mark.slow

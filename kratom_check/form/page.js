@@ -101,8 +101,12 @@
   }
 
   function gaps() {
-    var answers = applicable();
-    var asked = askedIds(answers);
+    return gapsIn(contract(applicable()));
+  }
+
+  function gapsIn(answers) {
+    // The needed questions these answers (contract ids) leave open.
+    var asked = KC.askedQuestions(answers);
     return questions().filter(function (q) {
       return q.required && !answers[q.id] && asked.indexOf(q.id) >= 0;
     }).map(function (q) { return q.id; });
@@ -187,15 +191,17 @@
     var answers = contract(applicable());
     var key = JSON.stringify([answers, state.lang, state.region]);
     if (state.prepared && state.prepared.key === key) return state.prepared;
-    return {key: key, result: KC.score(answers, options()), plan: KC.plan(answers, options())};
+    return {
+      key: key, result: KC.score(answers, options()), plan: KC.plan(answers, options()), open: gapsIn(answers)
+    };
   }
 
   function prepare() {
     if (state.screen === "review") state.prepared = assessed();
   }
 
-  function toResult() {
-    var done = assessed();
+  function toResult(done) {
+    done = done || assessed();
     state.result = done.result;
     state.plan = done.plan;
     state.made = new Date();
@@ -220,14 +226,19 @@
     }[state.screen]();
     app.innerHTML = html;
     if (state.screen === "question") fillQuestion();
-    if (moveFocus) {
-      var target = app.querySelector("[data-focus]");
-      if (target) {
-        target.setAttribute("tabindex", "-1");
-        target.focus();
-      }
+    if (state.screen === "result") fillReport(moveFocus);
+    else if (moveFocus) focusOn();
+  }
+
+  function focusOn() {
+    var target = app.querySelector("[data-focus]");
+    if (target) {
+      target.setAttribute("tabindex", "-1");
+      target.focus();
     }
   }
+
+  var settingsShown = "";
 
   function renderSettings() {
     var ui = UI();
@@ -249,7 +260,8 @@
         regions + "</select></div>";
     }
     html += "<p class=\"offline\">" + esc(ui.offline) + "</p>";
-    bar.innerHTML = html;
+    // Built again only when it changes: new selects cost the browser a fresh layout on every screen.
+    if (html !== settingsShown) bar.innerHTML = settingsShown = html;
   }
 
   function questionScreen() {
@@ -360,9 +372,11 @@
   }
 
   function resultScreen() {
+    // The result and what it means first; the rest of the report is added once that is painted (fillReport).
     var ui = UI();
     return (
-      "<article class=\"report\" id=\"kc-report\">\n" + report(state.result, state.plan, state.made) + "\n</article>\n" +
+      "<article class=\"report\" id=\"kc-report\" aria-busy=\"true\">\n" +
+      report(state.result, state.plan, state.made, "top") + "\n</article>\n" +
       "<p class=\"status\" role=\"status\">" + esc(state.status) + "</p>\n" +
       "<div class=\"actions\">" +
       (state.result.clinician ? "<button type=\"button\" data-action=\"print\">" + esc(ui.print) + "</button>" : "") +
@@ -371,6 +385,25 @@
       "<button type=\"button\" data-action=\"review\">" + esc(ui.review) + "</button>" +
       "<button type=\"button\" data-action=\"again\">" + esc(ui.again) + "</button></div>"
     );
+  }
+
+  var filling = 0;
+
+  function fillReport(moveFocus) {
+    // In the frame after the result was painted: the focus on the result (focus makes the browser lay the page
+    // out at once), then the safety net, cautions, sources and the clinician's page. A newer render (another
+    // language or country) takes over from an older one still waiting.
+    var token = ++filling;
+    requestAnimationFrame(function () {
+      setTimeout(function () {
+        var article = document.getElementById("kc-report");
+        if (token !== filling || state.screen !== "result" || !article) return;
+        if (moveFocus) focusOn();
+        article.insertAdjacentHTML("beforeend", "\n" + report(state.result, state.plan, state.made, "rest"));
+        article.removeAttribute("aria-busy");
+        article.setAttribute("data-complete", "");
+      }, 0);
+    });
   }
 
   // -- the report: render/html.py, plan.py and text.py, from the JSON report -----------------------
@@ -414,7 +447,8 @@
     return fmt(R().made, {date: date, time: time, zone: zone});
   }
 
-  function report(r, said, made) {
+  function report(r, said, made, part) {
+    // part: "top" (up to the result and what it means), "rest" (from the safety net on), or the whole report.
     var H = R().headings;
     function refs(line) { return "<span class=\"refs\">" + esc(numbers(r, line.sources)) + "</span>"; }
     function cited(line) { return esc(line.text) + " " + refs(line); }
@@ -458,7 +492,7 @@
     var notice = "<ul>" + r.notice.map(function (line) { return "<li>" + esc(line) + "</li>"; }).join("") +
       said.good_to_know.map(function (line) { return "<li>" + cited(line) + "</li>"; }).join("") + "</ul>";
     var areas = r.clinician ? r.clinician.areas : [];
-    return [
+    var top = [
       "<h1>" + esc(V().title) + "</h1>",
       made ? "<p class=\"made\">" + esc(madeText(made)) + "</p>" : "",
       contacts,
@@ -466,7 +500,10 @@
       "<h2 class=\"result\" data-focus elementtiming=\"result\">" + esc(H.result) + ": " + esc(r.level_title) + "</h2>",
       "<p>" + esc(said.told_us) + "</p>",
       "<p><strong>" + esc(H.next_step) + ": " + meaning + "</strong></p>",
-      "</div>",
+      "</div>"
+    ];
+    if (part === "top") return top.join("\n");
+    var rest = [
       section(H.safety_net, r.advice.safety_net.map(safetyLine)),
       section(H.cautions, said.items.map(item), true),
       section(H.areas, areas.map(esc)),
@@ -480,7 +517,8 @@
       "<h2>" + esc(H.sources) + "</h2>",
       "<ol>\n" + sources.map(function (s) { return "<li>" + s + "</li>"; }).join("\n") + "\n</ol>",
       r.clinician ? clinicianPage(r, cited) : ""
-    ].join("\n");
+    ];
+    return (part === "rest" ? rest : top.concat(rest)).join("\n");
   }
 
   function answerRows(r) {
@@ -620,13 +658,14 @@
     else if (action === "change-answer") { state.index = state.returnedTo = state.history.pop(); show("question"); }
     else if (action === "change") change(button.getAttribute("data-question"));
     else if (action === "result") {
-      var open = gaps();
+      var done = assessed();
+      var open = done.open;
       if (open.length) {
         // A needed question is still open (a changed answer brought it back): ask it first.
         open.forEach(function (id) { delete state.seen[id]; });
         state.changing = true; state.history = []; state.returnedTo = null; goTo(0);
       }
-      else toResult();
+      else toResult(done);
     }
     else if (action === "print") printForClinician();
     else if (action === "save") download(R().answers_file, answersYaml(), "application/yaml");
