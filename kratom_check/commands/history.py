@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..edge import emit, say, writing
-from ..errors import HistoryError
 
 if TYPE_CHECKING:
     from ..model import Questionnaire
@@ -173,11 +172,11 @@ def show(
     from ..i18n import _
 
     with writing(_("the report")):
-        from ..commands.check import Format, compared, render
         from ..errors import UsageError, visible
         from ..i18n import SUPPORTED, activate, language
         from ..load.questionnaire import load
-        from ..score.reference import score
+        from ..render.report import rendered
+        from ..saved import scored_again, since_the_check_before
         from ..store import history
 
         if lang is not None and lang not in SUPPORTED:
@@ -203,12 +202,7 @@ def show(
                     number=number, id=visible(check.questionnaire_id)
                 )
             )
-        from ..ask import answers
-
-        checked = answers.check(model, check.answers, _("saved check {number}").format(number=number), partial=True)
-        assessment = score(model, checked.values)._replace(
-            made=check.made, unanswered=checked.missing, saved_in=visible(str(history.location()))
-        )
+        assessment = scored_again(model, check, number)
         if check.questionnaire_version != model.version or assessment.level != check.level:
             say(
                 _(
@@ -219,11 +213,7 @@ def show(
                     level=_level_name(model, check.level),
                 )
             )  # fmt: skip
-        try:
-            earlier = history.latest(check.questionnaire_id, before=check.id)
-        except HistoryError:
-            earlier = None  # a damaged earlier check spoils the comparison, never the report
-        emit(render(Format(output_format.value), compared(model, assessment, earlier), model))
+        emit(rendered(output_format, since_the_check_before(model, assessment, check), model))
 
 
 @history_app.command("export")
