@@ -96,7 +96,8 @@ def list_checks(output_format: ListFormat, limit: int) -> None:
                 width = max(40, min(shutil.get_terminal_size((80, 24)).columns, 100))
                 emit_all(shown.listed(model, _counted(rows, listed), width=width))
             total, damaged = rows.total, rows.damaged
-        say_damaged(damaged)
+        if damaged:
+            say(shown.damaged_note(damaged))
         if model is None:
             return
         if not listed[0]:
@@ -221,7 +222,8 @@ def export(
             else:
                 saving.write_atomically(target, content, force=force, kind=saving.Kind.export)
             damaged = rows.damaged
-        say_damaged(damaged)
+        if damaged:
+            say(shown.damaged_note(damaged))
         if target is not None:
             say(_("Saved {count} checks to {path}").format(count=written[0], path=visible(str(target))))
 
@@ -249,20 +251,6 @@ def forget(
             return
     path, _existed = history.forget()
     say(_("Deleted your history at {path}.").format(path=path))
-
-
-def say_damaged(numbers: list[int]) -> None:
-    from ..i18n import ngettext
-
-    if numbers:
-        listed = ", ".join(str(number) for number in numbers)
-        say(
-            ngettext(
-                "Note: saved check {numbers} is damaged and was left out. The others are shown.",
-                "Note: saved checks {numbers} are damaged and were left out. The others are shown.",
-                len(numbers),
-            ).format(numbers=listed)
-        )
 
 
 def _confirmed(question: str) -> bool:

@@ -30,6 +30,17 @@ def level_name(model: Questionnaire, level_id: str) -> str:
     return model.level(level_id).name if level_id in model.level_rank else visible(level_id)
 
 
+def damaged_note(numbers: Sequence[int]) -> str:
+    """The saved checks left out as damaged, said so the rest are still trusted."""
+    from ..i18n import ngettext
+
+    return ngettext(
+        "Note: saved check {numbers} is damaged and was left out. The others are shown.",
+        "Note: saved checks {numbers} are damaged and were left out. The others are shown.",
+        len(numbers),
+    ).format(numbers=", ".join(str(number) for number in numbers))
+
+
 def listed(model: Questionnaire, checks: Iterable[Kept], *, width: int) -> Iterator[str]:
     """Two or more lines per check: number, date and result, then each area."""
     import textwrap
