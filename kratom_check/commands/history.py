@@ -111,7 +111,7 @@ def list_checks(output_format: ListFormat, limit: int) -> None:
 
 
 def _counted(checks: Iterable[SavedCheck], tally: list[int]) -> Iterator[SavedCheck]:
-    """The checks as they pass, counted in tally[0]: the history is streamed, never held, to be counted."""
+    """The checks as they pass, counted in tally[0]: the history is streamed, so it is never held to count."""
     for check in checks:
         tally[0] += 1
         yield check

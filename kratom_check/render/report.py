@@ -19,8 +19,6 @@ def rendered(
 ) -> str:
     """One report by its --format name (json, markdown, html, fhir; text otherwise), each renderer
     imported only when asked for."""
-    from . import text as report
-
     if output_format == "json":
         from . import data
 
@@ -37,7 +35,9 @@ def rendered(
         from . import fhir
 
         return fhir.bundle_json(assessment, model, seed=seed)
-    return report.plain_text(assessment, model, width=width)
+    from . import text
+
+    return text.plain_text(assessment, model, width=width)
 
 
 def readable(columns: int) -> int:
@@ -62,15 +62,15 @@ def styled_text(assessment: Assessment, model: Questionnaire) -> str:
     from rich.console import Console, Group
     from rich.text import Text
 
-    from . import text as report
+    from .text import recap_lines, text
 
     console = Console(highlight=False, emoji=False)
     console.width = min(console.width, READABLE_WIDTH)
     recap = Text("\n").join(
-        Text(line, style="bold" if number == 0 else "") for number, line in enumerate(report.recap_lines(assessment))
+        Text(line, style="bold" if number == 0 else "") for number, line in enumerate(recap_lines(assessment))
     )
     with console.capture() as captured:
-        console.print(Group(report.text(assessment, model), Text(""), recap), crop=False)
+        console.print(Group(text(assessment, model), Text(""), recap), crop=False)
     return captured.get()
 
 
