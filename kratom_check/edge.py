@@ -6,7 +6,7 @@ import errno
 import io
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 
 import typer
@@ -72,6 +72,21 @@ def emit(text: str) -> None:
     """Results go to standard output, written by us so a closed pipe reaches user_errors()."""
     sys.stdout.write(text)
     sys.stdout.flush()
+
+
+def emit_all(chunks: Iterable[str], *, size: int = 65536) -> None:
+    """Print text made piece by piece in blocks of about `size` characters: a history of any length is
+    printed without being held in memory, and without a write for each line."""
+    block: list[str] = []
+    held = 0
+    for chunk in chunks:
+        block.append(chunk)
+        held += len(chunk)
+        if held >= size:
+            emit("".join(block))
+            block, held = [], 0
+    if block:
+        emit("".join(block))
 
 
 class ClosedOutput(OSError):

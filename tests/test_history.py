@@ -379,8 +379,8 @@ def test_history_export_to_dash_prints_it(run_cli: Cli, home: Path, tmp_path: Pa
 
 
 def test_an_early_check_saves_only_the_areas_it_asked_and_compares_only_those(home: Path) -> None:
-    from kratom_check.commands.check import save_in_history
     from kratom_check.load.questionnaire import load
+    from kratom_check.saved import save_in_history
     from kratom_check.score.reference import score
 
     model = load()

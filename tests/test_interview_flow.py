@@ -10,11 +10,11 @@ from rich.console import Console
 
 from kratom_check.ask.answers import lookups
 from kratom_check.ask.interview import Outcome, interview, parse_typed
-from kratom_check.commands.check import warning_for
 from kratom_check.errors import Stopped
 from kratom_check.i18n import activate
 from kratom_check.load.questionnaire import load
 from kratom_check.model import Questionnaire
+from kratom_check.render.report import warning_for
 
 NO_SIGN = "15"
 # Answers after the warning-sign question for someone with no warning sign (see test_interactive.WALK).

@@ -7,8 +7,8 @@ import io
 from rich.console import Console
 
 from kratom_check.ask.interview import interview
-from kratom_check.commands.check import warning_for
 from kratom_check.model import Questionnaire
+from kratom_check.render.report import warning_for
 
 from .test_interview_flow import NO_SIGN, REST, Script, run
 

@@ -1,5 +1,6 @@
 """Turn an answers file (the public answers contract) into checked answers, reporting every problem;
-the file's template and JSON Schema. The check itself is `contract.py`'s, shared with batch scoring."""
+checked answers written back as a file; the file's template and JSON Schema. The check itself is
+`contract.py`'s, shared with batch scoring."""
 
 from __future__ import annotations
 
@@ -77,6 +78,23 @@ def as_contract(answers: Answers, questionnaire: Questionnaire) -> dict[str, str
             chosen = answers[question.id]
             result[question.id] = list(chosen) if question.kind == "multiple" else chosen[0]
     return result
+
+
+def answers_file(questionnaire: Questionnaire, checked: CheckedAnswers, made: str) -> str:
+    """The answers as an answers file (the public contract), to run again, share or score later."""
+    import yaml
+
+    header = [
+        "# "
+        + _("{title}: answers file (version {version}).").format(
+            title=questionnaire.title, version=questionnaire.version
+        ),
+        "# " + _("Saved on {date}. Run it again with: kratom-check --answers this-file.yaml").format(date=made),
+    ]
+    if checked.missing:
+        header.append("# " + _("Some questions have no answer yet: kratom-check will ask them in a terminal."))
+    body = yaml.safe_dump(as_contract(checked.values, questionnaire), sort_keys=False, allow_unicode=True)
+    return "\n".join(header) + "\n" + (body if checked.values else "{}\n")
 
 
 def template_yaml(questionnaire: Questionnaire) -> str:

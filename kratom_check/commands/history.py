@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from enum import StrEnum
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..edge import emit, say, writing
-from ..errors import HistoryError
+from ..edge import emit, emit_all, say, writing
 
 if TYPE_CHECKING:
-    from ..model import Questionnaire
-    from ..store.history import Rows, SavedCheck
+    from ..store.history import SavedCheck
 
 history_app = typer.Typer(
     help=(
@@ -81,27 +78,26 @@ def list_checks(output_format: ListFormat, limit: int) -> None:
     from ..i18n import _
 
     with writing(_("the list of checks")):
+        import shutil
+
         from ..i18n import language
         from ..load.questionnaire import load
+        from ..render import history as shown
         from ..store import history
 
         model = None if output_format is ListFormat.json else load(None, language())
         _collect_garbage()
         with history.reading(limit=limit or None) as rows:
             listed = [0]
-
-            def counted(checks: Iterable[SavedCheck]) -> Iterator[SavedCheck]:
-                for check in checks:
-                    listed[0] += 1
-                    yield check
-
             if model is None:
                 head = {"history": str(history.location()), "total": rows.total}
-                emit_all(_json_document(head, (_as_dict(check) for check in counted(rows))))
+                emit_all(shown.json_document(head, _counted(rows, listed)))
             else:
-                emit_all(_listed(model, counted(rows)))
+                width = max(40, min(shutil.get_terminal_size((80, 24)).columns, 100))
+                emit_all(shown.listed(model, _counted(rows, listed), width=width))
             total, damaged = rows.total, rows.damaged
-        say_damaged(damaged)
+        if damaged:
+            say(shown.damaged_note(damaged))
         if model is None:
             return
         if not listed[0]:
@@ -114,24 +110,11 @@ def list_checks(output_format: ListFormat, limit: int) -> None:
         say(_("Show one again with: kratom-check history show NUMBER"))
 
 
-def _listed(model: Questionnaire, checks: Iterable[SavedCheck]) -> Iterator[str]:
-    """Two or more lines per check: number, date and result, then each area. Everything read from the
-    history is shown with control characters made visible: a changed file cannot drive the terminal."""
-    import shutil
-    import textwrap
-
-    from ..errors import visible
-
-    width = max(40, min(shutil.get_terminal_size((80, 24)).columns, 100))
+def _counted(checks: Iterable[SavedCheck], tally: list[int]) -> Iterator[SavedCheck]:
+    """The checks as they pass, counted in tally[0]: the history is streamed, so it is never held to count."""
     for check in checks:
-        lines = [f"#{check.id}  {visible(check.made[:16].replace('T', ' '))}  {_level_name(model, check.level)}"]
-        areas = " · ".join(
-            f"{factor.title}: {_level_name(model, check.areas[factor.id])}"
-            for factor in model.factors
-            if factor.id in check.areas
-        )
-        lines.extend(textwrap.wrap(areas, width=width, initial_indent="    ", subsequent_indent="    "))
-        yield "\n".join(lines) + "\n"
+        tally[0] += 1
+        yield check
 
 
 def _collect_garbage() -> None:
@@ -140,21 +123,6 @@ def _collect_garbage() -> None:
     import gc
 
     gc.enable()
-
-
-def emit_all(chunks: Iterable[str], *, size: int = 65536) -> None:
-    """Print text made piece by piece in blocks of about `size` characters: a history of any length is
-    printed without being held in memory, and without a write for each line."""
-    block: list[str] = []
-    held = 0
-    for chunk in chunks:
-        block.append(chunk)
-        held += len(chunk)
-        if held >= size:
-            emit("".join(block))
-            block, held = [], 0
-    if block:
-        emit("".join(block))
 
 
 @history_app.command("show")
@@ -173,11 +141,12 @@ def show(
     from ..i18n import _
 
     with writing(_("the report")):
-        from ..commands.check import Format, compared, render
         from ..errors import UsageError, visible
         from ..i18n import SUPPORTED, activate, language
         from ..load.questionnaire import load
-        from ..score.reference import score
+        from ..render.history import level_name
+        from ..render.report import rendered
+        from ..saved import scored_again, since_the_check_before
         from ..store import history
 
         if lang is not None and lang not in SUPPORTED:
@@ -203,12 +172,7 @@ def show(
                     number=number, id=visible(check.questionnaire_id)
                 )
             )
-        from ..ask import answers
-
-        checked = answers.check(model, check.answers, _("saved check {number}").format(number=number), partial=True)
-        assessment = score(model, checked.values)._replace(
-            made=check.made, unanswered=checked.missing, saved_in=visible(str(history.location()))
-        )
+        assessment = scored_again(model, check, number)
         if check.questionnaire_version != model.version or assessment.level != check.level:
             say(
                 _(
@@ -216,14 +180,10 @@ def show(
                     "Its result then was: {level}."
                 ).format(
                     number=number, then=visible(check.questionnaire_version), now=model.version,
-                    level=_level_name(model, check.level),
+                    level=level_name(model, check.level),
                 )
             )  # fmt: skip
-        try:
-            earlier = history.latest(check.questionnaire_id, before=check.id)
-        except HistoryError:
-            earlier = None  # a damaged earlier check spoils the comparison, never the report
-        emit(render(Format(output_format.value), compared(model, assessment, earlier), model))
+        emit(rendered(output_format, since_the_check_before(model, assessment, check), model))
 
 
 @history_app.command("export")
@@ -238,8 +198,10 @@ def export(
     from ..i18n import _
 
     with writing(_("the history")):
+        from ..errors import visible
         from ..i18n import language
         from ..load.questionnaire import load
+        from ..render import history as shown
         from ..render import save as saving
         from ..store import history
 
@@ -253,21 +215,17 @@ def export(
         _collect_garbage()
         with history.reading(newest_first=False) as rows:  # oldest first, as a record reads
             written = [0]
-
-            def counted(checks: Iterable[SavedCheck]) -> Iterator[SavedCheck]:
-                for check in checks:
-                    written[0] += 1
-                    yield check
-
-            content = _csv(rows, counted(rows), model) if model is not None else _json(counted(rows))
+            checks = _counted(rows, written)
+            content = shown.json_document({}, checks) if model is None else shown.csv_lines(model, checks, rows.keys)
             if target is None:
                 emit_all(content)
             else:
                 saving.write_atomically(target, content, force=force, kind=saving.Kind.export)
             damaged = rows.damaged
-        say_damaged(damaged)
+        if damaged:
+            say(shown.damaged_note(damaged))
         if target is not None:
-            say(_("Saved {count} checks to {path}").format(count=written[0], path=visible_path(target)))
+            say(_("Saved {count} checks to {path}").format(count=written[0], path=visible(str(target))))
 
 
 @history_app.command("forget")
@@ -295,20 +253,6 @@ def forget(
     say(_("Deleted your history at {path}.").format(path=path))
 
 
-def say_damaged(numbers: list[int]) -> None:
-    from ..i18n import ngettext
-
-    if numbers:
-        listed = ", ".join(str(number) for number in numbers)
-        say(
-            ngettext(
-                "Note: saved check {numbers} is damaged and was left out. The others are shown.",
-                "Note: saved checks {numbers} are damaged and were left out. The others are shown.",
-                len(numbers),
-            ).format(numbers=listed)
-        )
-
-
 def _confirmed(question: str) -> bool:
     """Yes or no at the terminal, in the person's language: Enter means no. Ctrl-C and end of input stop
     with nothing deleted, like every other prompt (exit 130 and 2)."""
@@ -328,87 +272,3 @@ def _confirmed(question: str) -> bool:
         say("\n" + _("Nothing was deleted."))
         raise typer.Exit(2) from None
     return typed in {"y", "yes", _("yes").casefold()}
-
-
-def _level_name(model: Questionnaire, level_id: str) -> str:
-    from ..errors import visible
-
-    return model.level(level_id).name if level_id in model.level_rank else visible(level_id)
-
-
-def visible_path(path: Path) -> str:
-    from ..errors import visible
-
-    return visible(str(path))
-
-
-def _as_dict(check: SavedCheck) -> dict[str, Any]:
-    return {
-        "number": check.id,
-        "made": check.made,
-        "questionnaire": {"id": check.questionnaire_id, "version": check.questionnaire_version},
-        "language": check.language,
-        "region": check.region,
-        "level": check.level,
-        "areas": check.areas,
-        "answers": check.answers,
-    }
-
-
-_INVISIBLE = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}
-"""JSON leaves DEL and the C1 controls as they are (one of them starts a terminal command): written as
-\\u escapes, the JSON reads the same and cannot drive a terminal."""
-
-
-def _json_document(head: dict[str, Any], items: Iterable[dict[str, Any]]) -> Iterator[str]:
-    """json.dumps({**head, "checks": [...]}, indent=2), made one check at a time."""
-    import json
-
-    opening = json.dumps({**head, "checks": []}, indent=2, ensure_ascii=False)
-    yield opening[: -len("[]\n}")].translate(_INVISIBLE) + "["
-    first = True
-    for item in items:
-        body = json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n    ")
-        yield ("\n    " if first else ",\n    ") + body.translate(_INVISIBLE)
-        first = False
-    yield ("]" if first else "\n  ]") + "\n}\n"
-
-
-def _json(checks: Iterable[SavedCheck]) -> Iterator[str]:
-    return _json_document({}, (_as_dict(check) for check in checks))
-
-
-def _csv(rows: Rows, checks: Iterable[SavedCheck], model: Questionnaire) -> Iterator[str]:
-    """One row per check; areas and answers each get a column (lists joined with ';'), in the
-    questionnaire's order, so every export has the same header (ids it no longer has come last).
-    Text from the history is written with control characters made visible."""
-    import csv
-    import io
-
-    from ..errors import visible
-
-    saved_areas, saved_questions = rows.keys()
-    areas = list(dict.fromkeys([factor.id for factor in model.factors] + saved_areas))
-    questions = list(dict.fromkeys([q.id for q in model.questions] + saved_questions))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-
-    def line(cells: Sequence[object]) -> str:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow([visible(cell) if isinstance(cell, str) else cell for cell in cells])
-        return buffer.getvalue()
-
-    yield line(
-        ["number", "made", "questionnaire_id", "questionnaire_version", "language", "region", "level"]
-        + [f"area_{area}" for area in areas]
-        + questions
-    )
-    for check in checks:
-        answers = [check.answers.get(question) for question in questions]
-        yield line(
-            [check.id, check.made, check.questionnaire_id, check.questionnaire_version, check.language,
-             check.region or "", check.level]
-            + [check.areas.get(area, "") for area in areas]
-            + [";".join(answer) if isinstance(answer, list) else (answer or "") for answer in answers]
-        )  # fmt: skip

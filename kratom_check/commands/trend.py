@@ -31,11 +31,11 @@ def trend(
     with writing(_("the trend")):
         import shutil
 
-        from ..commands.history import say_damaged
         from ..errors import UsageError
         from ..i18n import language
         from ..load.questionnaire import load
         from ..render import trend as shown
+        from ..render.history import damaged_note
         from ..score.changes import trend as levels_over_time
         from ..store import history
 
@@ -43,7 +43,8 @@ def trend(
             raise UsageError(_("--limit: a trend needs 2 checks or more. Use 2 or more, or 0 for all of them."))
         model = load(questions, language())
         checks, damaged = history.recent(model.id, limit or None)
-        say_damaged(damaged)
+        if damaged:
+            say(damaged_note(damaged))
         over_time = levels_over_time(model, checks)
         if output_format is TrendFormat.json:
             emit(shown.json_text(over_time, model.id))

@@ -117,6 +117,30 @@ def check_destination(path: Path, *, force: bool, kind: Kind = Kind.report) -> N
         )
 
 
+def destinations(output: str | None, save_answers: str | None, *, force: bool) -> tuple[Path | None, Path | None]:
+    """Where a check's report and answers go (None: standard output), checked before any question is
+    asked: a person's answers are never typed in for a file that cannot be written."""
+    from ..edge import standard_output_closed
+
+    report = None if output is None else file_option(output, "--output", Kind.report)
+    if report is not None:
+        check_destination(report, force=force)
+    elif standard_output_closed():
+        raise OutputError(_("Standard output is closed, so the report has nowhere to go. Save it with: --output FILE"))
+    if save_answers is None:
+        return report, None
+    answers = file_option(save_answers, "--save-answers", Kind.answers)
+    if answers is None:
+        raise UsageError(
+            _("--save-answers needs a file name, like answers.yaml (standard output, '-', is for reports).")
+        )
+    if report is not None and answers.resolve() == report.resolve():
+        raise UsageError(_("--save-answers and --output name the same file ({path}). Give each its own name.")
+                         .format(path=visible(str(report))))  # fmt: skip
+    check_destination(answers, force=force, kind=Kind.answers)
+    return report, answers
+
+
 def write_atomically(path: Path, content: str | Iterable[str], *, force: bool, kind: Kind = Kind.report) -> None:
     """Write to a private temporary file beside the target, then move it into place (mode 0600).
     The content may come in pieces (a long history), written as they are made."""

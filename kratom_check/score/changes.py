@@ -49,6 +49,17 @@ def since_last(
     return SinceLast(made, level, assessment.level, tuple(up), tuple(down), tuple(changed))
 
 
+def compared(questionnaire: Questionnaire, assessment: Assessment, previous: Saved | None) -> Assessment:
+    """The assessment with what changed since an earlier saved check (unchanged without one)."""
+    if previous is None:
+        return assessment
+    try:
+        since = since_last(questionnaire, assessment, previous.made, previous.level, previous.areas, previous.answers)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return assessment  # an earlier check saved in an odd shape spoils the comparison, never the report
+    return assessment._replace(since_last=since)
+
+
 def _level_name(questionnaire: Questionnaire, level_id: str) -> str:
     return questionnaire.level(level_id).name if level_id in questionnaire.level_rank else level_id
 
@@ -63,7 +74,7 @@ def _labels(questionnaire: Questionnaire, question_id: str, chosen: Sequence[str
 
 
 class Saved(Protocol):
-    """What a trend reads of each saved check (the history's SavedCheck has it)."""
+    """What a trend or a comparison reads of each saved check (the history's SavedCheck has it)."""
 
     @property
     def id(self) -> int: ...
