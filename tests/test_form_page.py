@@ -637,6 +637,39 @@ def test_axe_finds_no_serious_or_critical_violation_on_the_question_pages_and_th
     assert serious() == []  # the result
 
 
+FIRST_QUESTION_TOP = """
+(() => {
+  // Where the first question stands when it is first put on the page, before the language and country come.
+  new MutationObserver((changes, observer) => {
+    const legend = document.querySelector("legend");
+    if (!legend) return;
+    window.firstTop = [legend.getBoundingClientRect().top, document.getElementById("settings").children.length];
+    observer.disconnect();
+  }).observe(document, {subtree: true, childList: true});
+})();
+"""
+
+
+@pytest.mark.slow
+@needs_chromium
+@pytest.mark.parametrize("locale", ["en-US", "es-MX"])
+def test_the_first_question_stays_put_when_the_language_and_country_come(
+    browser: Any, page_file: Path, locale: str
+) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale=locale)
+    try:
+        page = context.new_page()
+        page.add_init_script(FIRST_QUESTION_TOP)
+        page.goto(page_file.as_uri())
+        page.locator("html[data-ready]").wait_for(state="attached")
+        top, settings_then = page.evaluate("window.firstTop")
+        assert settings_then == 0
+        assert page.locator("#settings select").count() == 2
+        assert abs(page.evaluate("document.querySelector('legend').getBoundingClientRect().top") - top) < 2
+    finally:
+        context.close()
+
+
 @pytest.mark.slow
 @needs_chromium
 def test_the_page_fits_a_360_pixel_screen_with_text_at_200_percent(browser: Any, page_file: Path) -> None:

@@ -239,8 +239,11 @@
   }
 
   var settingsShown = "";
+  var settingsLater = true;
 
   function renderSettings() {
+    // The first question is painted without it: the selects cost the first frame a good part of its time.
+    if (settingsLater) return;
     var ui = UI();
     var names = {en: "English", es: "Español"};
     var languages = PAGE.languages.map(function (code) {
@@ -695,6 +698,7 @@
   });
 
   function ready() {
+    showSettings();
     KC = window.kratomCheck;
     KC.load(JSON.parse(document.getElementById("kc-data").textContent));
     var shown = PAGE.first[state.lang] ? PAGE.first[state.lang].questions[0] : null;
@@ -710,10 +714,18 @@
     setTimeout(function () { KC.score({}, options()); }, 0);
   }
 
+  function showSettings() {
+    if (!settingsLater) return;
+    settingsLater = false;
+    renderSettings();
+  }
+
   state = fresh(browserLanguage(), browserRegion());
   state.index = 0;
-  // The first question is shown at once, without taking the focus from the page.
+  // The first question is shown at once, without taking the focus from the page; the language and country
+  // follow in the frame after (their space is kept, so nothing moves).
   render(false);
+  requestAnimationFrame(function () { setTimeout(showSettings, 0); });
   // The scorer's data is read once the first question has been painted (the frame after this one).
   document.addEventListener("DOMContentLoaded", function () {
     requestAnimationFrame(function () { setTimeout(ready, 0); });
