@@ -620,6 +620,26 @@ def test_exported_sql_lists_cautions_most_serious_first_whatever_their_order_in_
     )
 
 
+def test_a_questionnaire_with_no_warning_signs_or_cautions_exports_sql_that_lists_none() -> None:
+    """Both columns are typed lists even when there is nothing to put in them."""
+    bare = QUESTIONNAIRE._replace(
+        cautions=(), rules=tuple(rule._replace(red_flag=None) for rule in QUESTIONNAIRE.rules)
+    )
+    data = persona_answers()
+    connection = duckdb.connect()
+    connection.execute(f"CREATE TABLE answers AS {table_of(data)}")
+    got = connection.execute(export_query(bare, "duckdb")).fetchall()
+    assert [row[-3:-1] for row in got] == [([], [])] * len(data)
+
+
+def test_exported_sql_carries_the_id_column_it_is_given() -> None:
+    data = persona_answers()
+    connection = duckdb.connect()
+    connection.execute(f"CREATE TABLE answers AS SELECT id AS respondent, * EXCLUDE (id) FROM ({table_of(data)})")
+    got = connection.execute(export_query(QUESTIONNAIRE, "duckdb", id_column="respondent")).fetchall()
+    assert sorted(row[0] for row in got) == sorted(str(index) for index in range(len(data)))
+
+
 def test_exported_sql_reads_list_columns_as_the_reference_does() -> None:
     data = persona_answers()
     got = run_export(table_of(data, lists=True), lists=True)
@@ -701,6 +721,27 @@ def test_spark_sql_parses_as_spark_and_uses_no_duckdb_function(lists: bool) -> N
         "cautions",
         "error",
     ]
+
+
+def test_spark_sql_folds_only_duckdbs_list_bit_or_and_keeps_other_functions_it_does_not_know() -> None:
+    """The fold replaces list_bit_or alone: a function sqlglot does not know by name is left as written."""
+    import sqlglot
+
+    from kratom_check.score import sql
+
+    original = sql.scoring_query
+
+    def with_an_unknown_function(*args: Any, **kwargs: Any) -> str:
+        return original(*args, **kwargs).replace(" FROM ranked", ", my_udf(1) AS extra FROM ranked")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sql, "scoring_query", with_an_unknown_function)
+        text = export_query(QUESTIONNAIRE, "spark")
+    from sqlglot import exp
+
+    tree = sqlglot.parse_one(text, read="spark")
+    assert [node.name.lower() for node in tree.find_all(exp.Anonymous)] == ["my_udf"]
+    assert "LIST_BIT_OR" not in text.upper()
 
 
 @pytest.fixture(scope="module")
