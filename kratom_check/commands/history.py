@@ -78,11 +78,10 @@ def list_checks(output_format: ListFormat, limit: int) -> None:
     from ..i18n import _
 
     with writing(_("the list of checks")):
-        import shutil
-
         from ..i18n import language
         from ..load.questionnaire import load
         from ..render import history as shown
+        from ..render.report import list_width
         from ..store import history
 
         model = None if output_format is ListFormat.json else load(None, language())
@@ -93,7 +92,7 @@ def list_checks(output_format: ListFormat, limit: int) -> None:
                 head = {"history": str(history.location()), "total": rows.total}
                 emit_all(shown.json_document(head, _counted(rows, listed)))
             else:
-                width = max(40, min(shutil.get_terminal_size((80, 24)).columns, 100))
+                width = list_width()
                 emit_all(shown.listed(model, _counted(rows, listed), width=width))
             total, damaged = rows.total, rows.damaged
         if damaged:

@@ -29,13 +29,12 @@ def trend(
     from ..i18n import _
 
     with writing(_("the trend")):
-        import shutil
-
         from ..errors import UsageError
         from ..i18n import language
         from ..load.questionnaire import load
         from ..render import trend as shown
         from ..render.history import damaged_note
+        from ..render.report import list_width
         from ..score.changes import trend as levels_over_time
         from ..store import history
 
@@ -54,5 +53,5 @@ def trend(
             message = shown.too_few(len(checks))
             emit(message + "\n") if output_format is TrendFormat.text else say(message)
         elif output_format is TrendFormat.text:
-            width = max(40, min(shutil.get_terminal_size((80, 24)).columns, 100))
+            width = list_width()
             emit(shown.text(over_time, width=width))

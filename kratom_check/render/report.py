@@ -51,6 +51,14 @@ def terminal_width() -> int:
     return readable(shutil.get_terminal_size((80, 24)).columns)
 
 
+def list_width() -> int:
+    """A history list's or trend's width: the terminal's, at least 40 columns (a row needs its date and
+    level side by side), at most READABLE_WIDTH."""
+    import shutil
+
+    return max(40, min(shutil.get_terminal_size((80, 24)).columns, READABLE_WIDTH))
+
+
 def recap_text(assessment: Assessment, *, width: int | None = None) -> str:
     from .text import recap_lines, wrap_lines
 
