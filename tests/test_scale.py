@@ -723,6 +723,21 @@ def test_spark_sql_parses_as_spark_and_uses_no_duckdb_function(lists: bool) -> N
     ]
 
 
+@pytest.mark.parametrize("lists", [False, True])
+def test_spark_sql_folds_each_multiple_choice_column_read_as_a_column(lists: bool) -> None:
+    """Each fold runs over the question's own column, written in Spark's quoting (a double-quoted name is a
+    string in Spark, so the choices would be read from the question's id instead)."""
+    import sqlglot
+    from sqlglot import exp
+
+    tree = sqlglot.parse_one(export_query(QUESTIONNAIRE, "spark", lists=lists), read="spark")
+    folds = list(tree.find_all(exp.Reduce))
+    multiple = {question.id for question in QUESTIONNAIRE.questions if question.kind == "multiple"}
+    assert folds
+    for fold in folds:
+        assert {column.name for column in fold.this.find_all(exp.Column)} & multiple, fold.sql("spark")[:80]
+
+
 def test_spark_sql_folds_only_duckdbs_list_bit_or_and_keeps_other_functions_it_does_not_know() -> None:
     """The fold replaces list_bit_or alone: a function sqlglot does not know by name is left as written."""
     import sqlglot
