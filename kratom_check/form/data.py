@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import functools
 import gettext
 from pathlib import Path
 from typing import Any
@@ -243,9 +244,11 @@ def _without_empty(item: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in item.items() if value is not None}
 
 
-def msgids() -> list[tuple[str, str | None]]:
+@functools.cache
+def msgids() -> tuple[tuple[str, str | None], ...]:
     """Every message the report renderers and the answers check pass to _(), N_() or ngettext(), in the order
-    written: (msgid, None), or (singular, plural) for ngettext."""
+    written: (msgid, None), or (singular, plural) for ngettext. Read once a process: the page's data is made
+    once for each language, and the sources do not change while it runs."""
     package = Path(__file__).resolve().parent.parent
     found: list[tuple[str, str | None]] = []
     for module in STRING_MODULES:
@@ -262,7 +265,7 @@ def msgids() -> list[tuple[str, str | None]]:
                 continue
             if message not in found:
                 found.append(message)
-    return found
+    return tuple(found)
 
 
 def translated_strings(language: str) -> dict[str, str]:
