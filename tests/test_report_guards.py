@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from kratom_check.ask import answers
 from kratom_check.model import Questionnaire
 from kratom_check.render import text
@@ -20,13 +22,16 @@ def assessed(questionnaire: Questionnaire, persona: str) -> Assessment:
     return score(questionnaire, answers.check(questionnaire, data["answers"], persona).values)
 
 
+@pytest.mark.parametrize("persona", ["yellow_eyes", "slow_breathing"])
 def test_help_now_marks_each_sign_and_step_with_a_bang_and_each_contact_with_a_dash(
-    questionnaire: Questionnaire,
+    questionnaire: Questionnaire, persona: str
 ) -> None:
-    assessment = assessed(questionnaire, "yellow_eyes")
+    """Yellow eyes: a sign and contacts; slow breathing: a step to take now as well."""
+    assessment = assessed(questionnaire, persona)
     lines = text.help_now_lines(assessment)
     contacts = [text.resource_text(resource) for resource in assessment.lead_resources]
     assert contacts
+    assert assessment.act_now or persona == "yellow_eyes"
     assert lines == [
         *(("!", flag.text) for flag in assessment.red_flags),
         *(("!", line.text) for line in assessment.act_now),

@@ -62,6 +62,15 @@ def test_the_terminal_report_shows_the_plain_reports_lines_at_any_width(
         assert drawn(assessment, questionnaire, width) == plain, path.stem
 
 
+def test_a_narrow_terminal_folds_long_words_and_cuts_nothing(questionnaire: Questionnaire) -> None:
+    """At 20 columns some words are longer than the text column: they are folded onto the next line, never
+    cut short with an ellipsis, so every character of the plain report is still there, in order."""
+    for path in PERSONAS:
+        assessment = assessed(questionnaire, path.stem)
+        plain = text.plain_text(assessment, questionnaire, width=20)
+        assert "".join("".join(drawn(assessment, questionnaire, 20)).split()) == "".join(plain.split()), path.stem
+
+
 @pytest.mark.parametrize(
     ("persona", "foreground", "background"),
     [
